@@ -1,0 +1,95 @@
+namespace FilterProxy.Core.Configuration;
+
+// The configuration file as written by people: every property optional, strings for enums and times
+// so the validator can say exactly what is wrong. PolicyCompiler turns it into immutable objects.
+// Dictionaries (profiles, groups) are keyed by name so a file or an environment variable can change
+// one profile without repeating the others.
+
+public sealed class FilterProxyConfig
+{
+    public string? DataDirectory { get; set; }
+    public string? TimeZone { get; set; }
+    public ListenConfig? Listen { get; set; }
+    public List<string>? AllowedClients { get; set; }
+    public string? UnknownClientProfile { get; set; }
+    public Dictionary<string, ProfileConfig?>? Profiles { get; set; }
+    public Dictionary<string, GroupConfig?>? Groups { get; set; }
+    public List<ScheduleConfig?>? Schedules { get; set; }
+    public List<ExceptionConfig?>? Exceptions { get; set; }
+    public List<SuspensionConfig?>? Suspensions { get; set; }
+    public List<ListConfig?>? Lists { get; set; }
+}
+
+public sealed class ListenConfig
+{
+    public string? Address { get; set; }
+    public int? ProxyPort { get; set; }
+    public int? DnsPort { get; set; }
+    public int? AdminPort { get; set; }
+    public int? TransparentHttpPort { get; set; }
+    public int? TransparentHttpsPort { get; set; }
+}
+
+public sealed class ProfileConfig
+{
+    public string? Description { get; set; }
+    public string? BasedOn { get; set; }
+    public List<string>? BlockedCategories { get; set; }
+    public string? SafeSearch { get; set; }
+    public string? YouTube { get; set; }
+    public double? ContentThreshold { get; set; }
+    public string? Tls { get; set; }
+    public string? DefaultAction { get; set; }
+    public List<string>? Allow { get; set; }
+    public List<string>? Deny { get; set; }
+}
+
+public sealed class GroupConfig
+{
+    public string? Profile { get; set; }
+    public List<string>? Networks { get; set; }
+}
+
+public sealed class ScheduleConfig
+{
+    public string? Name { get; set; }
+    public string? Profile { get; set; }
+    public List<string>? Days { get; set; }
+    public string? From { get; set; }
+    public string? To { get; set; }
+    public string? Action { get; set; }
+    public List<string>? Categories { get; set; }
+}
+
+public sealed class ExceptionConfig
+{
+    public string? Id { get; set; }
+    public string? Profile { get; set; }
+    public string? Group { get; set; }
+    public string? Target { get; set; }
+    public DateTimeOffset? Start { get; set; }
+    public DateTimeOffset? End { get; set; }
+    public string? RequestedBy { get; set; }
+    public string? ApprovedBy { get; set; }
+    public string? Reason { get; set; }
+}
+
+public sealed class SuspensionConfig
+{
+    public string? User { get; set; }
+    public string? Client { get; set; }
+    public DateTimeOffset? From { get; set; }
+    public DateTimeOffset? Until { get; set; }
+    public string? Reason { get; set; }
+    public string? By { get; set; }
+}
+
+public sealed class ListConfig
+{
+    public string? Name { get; set; }
+    public string? Format { get; set; }
+    public string? Source { get; set; }
+    public string? Category { get; set; }
+    public Dictionary<string, string?>? CategoryMap { get; set; }
+    public double? RefreshMinutes { get; set; }
+}

@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace FilterProxy.Core.Configuration;
+
+/// <summary>
+/// Where the gateway listens and keeps its data. Defaults (documented in the README, printed at start):
+/// explicit proxy 3128 (the squid convention schools know), DNS 5300 (unprivileged for a first run;
+/// production configs use 53), admin UI 8080, transparent listeners off until configured.
+/// </summary>
+public sealed record GatewaySettings
+{
+    public const int DefaultProxyPort = 3128;
+    public const int DefaultDnsPort = 5300;
+    public const int DefaultAdminPort = 8080;
+
+    public required string DataDirectory { get; init; }
+    public IPAddress ListenAddress { get; init; } = IPAddress.Any;
+    public int ProxyPort { get; init; } = DefaultProxyPort;
+    public int DnsPort { get; init; } = DefaultDnsPort;
+    public int AdminPort { get; init; } = DefaultAdminPort;
+    public int? TransparentHttpPort { get; init; }
+    public int? TransparentHttpsPort { get; init; }
+    public required IReadOnlyList<string> AllowedClients { get; init; }
+
+    public string ListsDirectory => Path.Combine(DataDirectory, "lists");
+}

@@ -1,0 +1,68 @@
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Core.Configuration;
+
+public static partial class PolicyCompiler
+{
+    private static Profile CompileProfile(string name, ProfileConfig p, Dictionary<string, List<ScheduleRule>> schedules, List<ConfigError> e)
+    {
+        string path = $"profiles.{name}";
+        CategorySet blocked = ParseCategories(p.BlockedCategories, $"{path}.blockedCategories", e);
+        double threshold = p.ContentThreshold ?? 0.7;
+        if (threshold is < 0 or > 1 || double.IsNaN(threshold))
+        {
+            e.Add(new ConfigError($"{path}.contentThreshold", $"{threshold} is outside 0–1 (a lower threshold is stricter)"));
+        }
+
+        string defaultAction = p.DefaultAction ?? "allow";
+        if (defaultAction is not ("allow" or "block"))
+        {
+            e.Add(new ConfigError($"{path}.defaultAction", $"'{defaultAction}' is not one of: allow, block"));
+        }
+
+        var allow = new RuleSetBuilder<PolicyRule>();
+        var deny = new RuleSetBuilder<PolicyRule>();
+        AddEntries(p.Allow, allow, name, "allow", DecisionReason.Allow, e);
+        AddEntries(p.Deny, deny, name, "deny", DecisionReason.Deny, e);
+
+        return new Profile
+        {
+            Name = name,
+            Description = p.Description ?? "",
+            Blocked = blocked,
+            SafeSearch = ParseEnum(p.SafeSearch, SafeSearchLevel.Strict, $"{path}.safeSearch", e),
+            YouTube = ParseEnum(p.YouTube, SafeSearchLevel.Strict, $"{path}.youTube", e),
+            ContentThreshold = threshold,
+            Tls = ParseEnum(p.Tls, TlsMode.Intercept, $"{path}.tls", e),
+            DefaultBlock = defaultAction == "block",
+            AllowEntries = p.Allow ?? [],
+            DenyEntries = p.Deny ?? [],
+            Allow = allow.Build(),
+            Deny = deny.Build(),
+            Schedules = schedules.TryGetValue(name, out List<ScheduleRule>? mine) ? [.. mine] : [],
+        }.Seal();
+    }
+
+    private static void AddEntries(List<string>? entries, RuleSetBuilder<PolicyRule> builder, string profile, string kind, DecisionReason reason, List<ConfigError> e)
+    {
+        if (entries is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < entries.Count; i++)
+        {
+            string entry = entries[i];
+            var rule = new PolicyRule($"{profile}/{kind}/{i}", reason, $"the {kind} entry '{entry}' of profile '{profile}'", entry);
+            if (string.IsNullOrWhiteSpace(entry))
+            {
+                e.Add(new ConfigError($"profiles.{profile}.{kind}[{i}]", "empty entry"));
+            }
+            else if (!builder.TryAdd(entry, rule, out string? error))
+            {
+                e.Add(new ConfigError($"profiles.{profile}.{kind}[{i}]", $"'{entry}': {error}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using FilterProxy.Core.Categories;
+
+namespace FilterProxy.Core.Lists;
+
+/// <summary>A validated list definition from the configuration.</summary>
+/// <param name="Source">An absolute path (file, folder or .tar.gz) or an http(s) URL.</param>
+/// <param name="Category">The category of every entry, for single-category formats.</param>
+/// <param name="CategoryMap">For UT1 folders: list category name → ours (null = ignore that folder).</param>
+/// <param name="Refresh">How often to fetch or re-read it; null = only at start and on reload.</param>
+public sealed record ListSource(
+    string Name,
+    ListFormat Format,
+    string Source,
+    Category? Category,
+    IReadOnlyDictionary<string, Category?> CategoryMap,
+    TimeSpan? Refresh)
+{
+    public bool IsRemote => Source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        || Source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A fingerprint of the definition: a reload reuses loaded lists when it is unchanged.</summary>
+    public string Fingerprint =>
+        $"{Name}|{Format}|{Source}|{Category}|{Refresh}|{string.Join(',', CategoryMap.OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => $"{p.Key}={p.Value}"))}";
+}

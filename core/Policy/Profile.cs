@@ -1,0 +1,48 @@
+using FilterProxy.Core.Categories;
+
+namespace FilterProxy.Core.Policy;
+
+/// <summary>A compiled, immutable filtering profile (e.g. nursery-ks1, ks2, secondary, staff, guest).</summary>
+public sealed class Profile
+{
+    private PolicyRule[] _categoryRules = [];
+
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    /// <summary>Categories blocked by this profile (sealed categories are blocked regardless).</summary>
+    public required CategorySet Blocked { get; init; }
+    public SafeSearchLevel SafeSearch { get; init; }
+    public SafeSearchLevel YouTube { get; init; }
+    /// <summary>Content classifier score (0–1) at or above which a page is blocked; lower is stricter.</summary>
+    public double ContentThreshold { get; init; } = 0.7;
+    public TlsMode Tls { get; init; }
+    /// <summary>A walled garden: block whatever no list or rule allows.</summary>
+    public bool DefaultBlock { get; init; }
+    public IReadOnlyList<string> AllowEntries { get; init; } = [];
+    public IReadOnlyList<string> DenyEntries { get; init; } = [];
+
+    internal RuleSet<PolicyRule> Allow { get; init; } = RuleSet<PolicyRule>.Empty;
+    internal RuleSet<PolicyRule> Deny { get; init; } = RuleSet<PolicyRule>.Empty;
+    internal ScheduleRule[] Schedules { get; init; } = [];
+    public IReadOnlyList<ScheduleRule> ScheduleRules => Schedules;
+    public PolicyRule DefaultRule { get; private set; } = null!;
+
+    /// <summary>A rough order of strictness: more blocked categories, lower threshold, safe search on.</summary>
+    public double Strictness =>
+        Blocked.Count + (DefaultBlock ? 100 : 0) + (1 - ContentThreshold) + ((int)SafeSearch + (int)YouTube) * 0.1;
+
+    public PolicyRule CategoryRule(Category category) => _categoryRules[(int)category];
+
+    internal Profile Seal()
+    {
+        _categoryRules = Categories.Categories.All
+            .Select(c => new PolicyRule($"{Name}/category/{c.Name}", DecisionReason.Category, $"profile '{Name}' blocks {c.Name}"))
+            .ToArray();
+        DefaultRule = DefaultBlock
+            ? new PolicyRule($"{Name}/default", DecisionReason.Default, $"profile '{Name}' blocks whatever is not allowed")
+            : new PolicyRule($"{Name}/default", DecisionReason.Default, $"profile '{Name}' allows whatever is not blocked");
+        return this;
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,8 @@
+namespace FilterProxy.Core.Policy;
+
+public enum SafeSearchLevel : byte
+{
+    Off,
+    Moderate,
+    Strict,
+}
