@@ -10,6 +10,7 @@ namespace FilterProxy.Core.Lists;
 /// Reads every configured list (fetching remote ones first) into one <see cref="ListCatalog"/>.
 /// A list that cannot be read is reported and left out; the others still load.
 /// </summary>
+/// <param name="http">Downloads remote lists; null means offline: remote lists come from the last downloaded copy.</param>
 public sealed class ListCatalogBuilder(string cacheDirectory, HttpClient? http, TimeProvider time)
 {
     public async Task<ListCatalog> BuildAsync(
@@ -162,13 +163,10 @@ public sealed class ListCatalogBuilder(string cacheDirectory, HttpClient? http, 
         {
             if (source.IsRemote)
             {
-                if (http is null)
-                {
-                    throw new ListLoadException("remote lists need an HTTP client");
-                }
-
-                ListFetcher.FetchResult fetched = await new ListFetcher(http, cacheDirectory, time)
-                    .FetchAsync(source, cancellationToken).ConfigureAwait(false);
+                ListFetcher.FetchResult fetched = http is null
+                    ? ListFetcher.Cached(cacheDirectory, source)
+                        ?? throw new ListLoadException($"{source.Source} has not been downloaded yet (run 'lists import')")
+                    : await new ListFetcher(http, cacheDirectory, time).FetchAsync(source, cancellationToken).ConfigureAwait(false);
                 path = fetched.Path;
                 refreshed = fetched.FetchedAt;
                 warning = fetched.Warning;

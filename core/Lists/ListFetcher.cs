@@ -82,6 +82,28 @@ public sealed class ListFetcher(HttpClient http, string cacheDirectory, TimeProv
         }
     }
 
+    /// <summary>The copy from the last download, without going to the network (for offline commands).</summary>
+    public static FetchResult? Cached(string cacheDirectory, ListSource source)
+    {
+        string metaPath = Path.Combine(cacheDirectory, source.Name + ".meta.json");
+        FetchMeta? meta = File.Exists(metaPath) ? ReadMeta(metaPath) : null;
+        if (meta is null || meta.Url != source.Source)
+        {
+            return null;
+        }
+
+        foreach (string extension in (string[])[".list", ".tar.gz"])
+        {
+            string path = Path.Combine(cacheDirectory, source.Name + extension);
+            if (File.Exists(path))
+            {
+                return new FetchResult(path, meta.FetchedAt, null);
+            }
+        }
+
+        return null;
+    }
+
     private static FetchMeta? ReadMeta(string path)
     {
         try

@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace FilterProxy.Cli;
+
+/// <summary>The FilterProxy command line: <c>run</c> (the default), <c>check</c>, <c>lists import|stats</c>.</summary>
+internal static class CommandLine
+{
+    public static readonly Option<string?> ConfigOption = new("--config", "-c")
+    {
+        Description = "Configuration file (default: $FILTERPROXY_CONFIG, else ./filterproxy.json if present, else built-in defaults)",
+        Recursive = true,
+    };
+
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = new RootCommand("FilterProxy: web filtering and monitoring gateway for schools.")
+        {
+            ConfigOption,
+        };
+        Command run = RunCommand.Create(output, error);
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(CheckCommand.Create(output, error));
+        root.Subcommands.Add(ListsCommand.Create(output, error));
+        root.SetAction((parse, ct) => RunCommand.RunAsync(parse.GetValue(ConfigOption), output, error, ct));
+        ParseResult result = root.Parse(args);
+        return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

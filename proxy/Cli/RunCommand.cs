@@ -1,0 +1,35 @@
+using System.CommandLine;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Hosting;
+
+namespace FilterProxy.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("run", "Run the gateway (what FilterProxy does with no command).");
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(CommandLine.ConfigOption), output, error, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string? configPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using GatewayApp app = await GatewayApp.StartAsync(configPath, PolicyLoader.ProcessEnvironment(), output, cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        catch (ConfigException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            await error.WriteLineAsync("FilterProxy did not start: fix the configuration and start it again.");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Lists;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Hosting;
+
+/// <summary>
+/// Builds a new snapshot and swaps it in; an invalid configuration keeps the last good snapshot and
+/// says why. One reload at a time.
+/// </summary>
+internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader loader, GatewayContext context, ILogger<PolicyReloader> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The errors of the last rejected reload (empty after a good one): for health and tests.</summary>
+    public IReadOnlyList<ConfigError> LastErrors { get; private set; } = [];
+
+    public async Task<bool> ReloadAsync(string trigger, bool refreshLists, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            PolicySnapshot previous = holder.Current;
+            var watch = Stopwatch.StartNew();
+            PolicySnapshot next = await loader.LoadAsync(context.ConfigPath, context.Environment, refreshLists ? null : previous.Lists, null, cancellationToken);
+            if (next.Settings with { AllowedClients = previous.Settings.AllowedClients } != previous.Settings)
+            {
+                Log.ListenChanged(logger);
+            }
+
+            holder.Swap(next);
+            LastErrors = [];
+            Report(logger, next, trigger, watch.ElapsedMilliseconds);
+            return true;
+        }
+        catch (ConfigException ex)
+        {
+            LastErrors = ex.Errors;
+            Log.ReloadRejected(logger, trigger, holder.Current.Version, ex.Errors.Count);
+            foreach (ConfigError error in ex.Errors)
+            {
+                Log.ConfigError(logger, error.ToString());
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Fail safe: whatever went wrong, the last good policy keeps filtering.
+            Log.ReloadFailed(logger, ex, trigger);
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public static void Report(ILogger logger, PolicySnapshot snapshot, string trigger, long milliseconds)
+    {
+        Log.PolicyLoaded(logger, snapshot.Version, trigger, snapshot.Profiles.Count, snapshot.Lists.Domains.Count, snapshot.Lists.Urls.Count, milliseconds);
+        foreach (ListReport r in snapshot.Lists.Reports)
+        {
+            if (r.Error is not null)
+            {
+                Log.ListStale(logger, r.Name, r.Error);
+            }
+
+            if (r.Rejected > 0)
+            {
+                Log.ListRejectedLines(logger, r.Name, r.Rejected);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Lists;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Hosting;
+
+/// <summary>What the gateway prints at start: every default a new user relies on, and what is live.</summary>
+internal static class StartupBanner
+{
+    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, long loadMilliseconds)
+    {
+        GatewaySettings g = s.Settings;
+        string version = typeof(StartupBanner).Assembly.GetName().Version?.ToString(3) ?? "?";
+        await o.WriteLineAsync($"FilterProxy {version}: web filtering and monitoring gateway for schools");
+        await o.WriteLineAsync($"  config       {configPath ?? $"built-in defaults (no {ConfigLoader.DefaultFileName} here; see filterproxy.example.json)"}");
+        await o.WriteLineAsync($"  data         {g.DataDirectory}");
+        await o.WriteLineAsync($"  time zone    {s.TimeZone.Id}");
+        await o.WriteLineAsync($"  admin + API  {adminAddress}  (GET /healthz, /api/lists, /api/check?url=…&profile=…)");
+        await o.WriteLineAsync($"  proxy        port {g.ProxyPort} (explicit HTTP/HTTPS proxy): not in this build yet");
+        await o.WriteLineAsync($"  dns          port {g.DnsPort} (UDP/TCP): not in this build yet");
+        await o.WriteLineAsync($"  transparent  {(g.TransparentHttpPort is null && g.TransparentHttpsPort is null ? "off (set listen.transparentHttpPort / transparentHttpsPort)" : $"http {g.TransparentHttpPort?.ToString() ?? "off"}, https {g.TransparentHttpsPort?.ToString() ?? "off"}: not in this build yet")}");
+        await o.WriteLineAsync($"  clients      {string.Join(", ", g.AllowedClients)}");
+        await o.WriteLineAsync($"  profiles     {string.Join(", ", s.Profiles.Select(p => p == s.UnknownClientProfile ? $"{p.Name} (unknown clients)" : p.Name))}");
+        await o.WriteLineAsync($"  groups       {(s.Groups.Count == 0 ? "none: every client gets the unknown-client profile" : string.Join(", ", s.Groups.Select(static x => $"{x.Name}→{x.Profile.Name}")))}");
+        foreach (ListReport r in s.Lists.Reports)
+        {
+            string state = r.Error is null ? "ok" : $"STALE: {r.Error}";
+            await o.WriteLineAsync($"  list         {r.Name}: {r.Domains:N0} domains, {r.Urls:N0} URLs, {r.Rejected:N0} rejected lines, {state}");
+        }
+
+        await o.WriteLineAsync($"  loaded in    {loadMilliseconds} ms; {s.Lists.MemoryBytes / (1024.0 * 1024):N1} MiB of lists. Ctrl+C stops; SIGHUP or saving the config file reloads.");
+    }
+}
