@@ -68,8 +68,13 @@ internal static class ListsCommand
         }
 
         console.Write(table);
-        foreach (ListReport r in catalog.Reports.Where(static r => r.RejectedSamples.Count > 0 || r.UnmappedCategories.Count > 0))
+        foreach (ListReport r in catalog.Reports.Where(static r => r.Error is not null || r.RejectedSamples.Count > 0 || r.UnmappedCategories.Count > 0))
         {
+            if (r.Error is not null)
+            {
+                await output.WriteLineAsync($"{r.Name}: STALE: {r.Error}");
+            }
+
             foreach (ListLineError e in r.RejectedSamples)
             {
                 await output.WriteLineAsync($"{r.Name}: {e}");

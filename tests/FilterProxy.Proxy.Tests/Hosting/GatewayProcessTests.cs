@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FilterProxy.Hosting;
+using FilterProxy.Tests.Common;
+
+namespace FilterProxy.Proxy.Tests.Hosting;
+
+/// <summary>
+/// The real executable as a person runs it: a child process on loopback, driven by a config file,
+/// SIGHUP and curl; stopped by its PID.
+/// </summary>
+public sealed partial class GatewayProcessTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private Process Start(out List<string> lines, params (string Key, string Value)[] env)
+    {
+        string dll = typeof(GatewayApp).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = _dir.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["FILTERPROXY__listen__address"] = "127.0.0.1";
+        info.Environment["FILTERPROXY__listen__adminPort"] = "0";
+        foreach ((string key, string value) in env)
+        {
+            info.Environment[key] = value;
+        }
+
+        var output = new List<string>();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        lines = output;
+        return process;
+    }
+
+    private static string WaitForLine(List<string> lines, Regex pattern, Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (lines)
+            {
+                if (lines.FirstOrDefault(pattern.IsMatch) is { } line)
+                {
+                    return line;
+                }
+            }
+
+            Assert.False(process.HasExited && process.WaitForExit(100) && !lines.Any(pattern.IsMatch), "FilterProxy exited: " + string.Join('\n', lines));
+            Thread.Sleep(50);
+        }
+
+        throw new TimeoutException("no line matching " + pattern + " in:\n" + string.Join('\n', lines));
+    }
+
+    private static async Task<string> Curl(string url)
+    {
+        var info = new ProcessStartInfo("curl", ["-sS", "--max-time", "10", url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process curl = Process.Start(info)!;
+        string body = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        Assert.True(curl.ExitCode == 0, "curl failed: " + await curl.StandardError.ReadToEndAsync());
+        return body;
+    }
+
+    [Fact]
+    public async Task Run_PrintsDefaults_ServesHealth_ReloadsOnSighup()
+    {
+        string config = _dir.File("filterproxy.json", """{ "dataDirectory": "data", "profiles": { "ks2": { "deny": [ "first.example" ] } } }""");
+        using Process gateway = Start(out List<string> lines);
+        try
+        {
+            string admin = AdminAddress().Match(WaitForLine(lines, AdminAddress(), gateway)).Groups[1].Value;
+            lock (lines)
+            {
+                string banner = string.Join('\n', lines);
+                Assert.Contains("port 3128", banner, StringComparison.Ordinal);
+                Assert.Contains("port 5300", banner, StringComparison.Ordinal);
+                Assert.Contains("nursery-ks1 (unknown clients)", banner, StringComparison.Ordinal);
+                Assert.Contains(config, banner, StringComparison.Ordinal);       // found ./filterproxy.json
+            }
+
+            Assert.True(Directory.Exists(Path.Combine(_dir.Path, "data")));
+            using (JsonDocument health = JsonDocument.Parse(await Curl(admin + "/healthz")))
+            {
+                Assert.Equal(1, health.RootElement.GetProperty("policyVersion").GetInt64());
+            }
+
+            // Change the file and send SIGHUP: the new deny entry applies without a restart.
+            File.WriteAllText(config, """{ "dataDirectory": "data", "profiles": { "ks2": { "deny": [ "second.example" ] } } }""");
+            await WaitForVerdict(admin, "second.example", "block");
+            Process.Start("kill", ["-HUP", gateway.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            await WaitForVersionAtLeast(admin, 3);
+            Assert.False(gateway.HasExited, "SIGHUP must reload, not stop, the gateway");
+        }
+        finally
+        {
+            gateway.Kill(entireProcessTree: true);
+            gateway.WaitForExit(10_000);
+        }
+    }
+
+    [Fact]
+    public void Run_InvalidConfig_RefusesToStartAndSaysWhy()
+    {
+        _dir.File("filterproxy.json", """{ "listen": { "proxyPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
+        using Process gateway = Start(out List<string> lines);
+        try
+        {
+            Assert.True(gateway.WaitForExit(30_000));
+            gateway.WaitForExit(); // flush redirected output
+            Assert.Equal(2, gateway.ExitCode);
+            string all;
+            lock (lines)
+            {
+                all = string.Join('\n', lines);
+            }
+
+            Assert.Contains("listen.proxyPort: -1 is not a port number", all, StringComparison.Ordinal);
+            Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
+            Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!gateway.HasExited)
+            {
+                gateway.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Run_RefusesClientsOutsideAllowedNetworks()
+    {
+        using Process gateway = Start(out List<string> lines, ("FILTERPROXY__allowedClients__0", "10.0.0.0/8"));
+        try
+        {
+            string admin = AdminAddress().Match(WaitForLine(lines, AdminAddress(), gateway)).Groups[1].Value;
+            using var http = new HttpClient();
+            HttpResponseMessage response = await http.GetAsync(admin + "/healthz");
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        finally
+        {
+            gateway.Kill(entireProcessTree: true);
+            gateway.WaitForExit(10_000);
+        }
+    }
+
+    private static async Task WaitForVerdict(string admin, string url, string verdict)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using JsonDocument d = JsonDocument.Parse(await Curl($"{admin}/api/check?url={url}&profile=ks2"));
+            if (d.RootElement.GetProperty("verdict").GetString() == verdict)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} never became {verdict}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitForVersionAtLeast(string admin, long version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using JsonDocument health = JsonDocument.Parse(await Curl(admin + "/healthz"));
+            if (health.RootElement.GetProperty("policyVersion").GetInt64() >= version)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "SIGHUP did not reload the policy");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"admin \+ API\s+(http://127\.0\.0\.1:\d+)")]
+    private static partial Regex AdminAddress();
+
+    public void Dispose() => _dir.Dispose();
+}
