@@ -23,6 +23,7 @@ internal static class CommandLine
         root.Subcommands.Add(run);
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(ListsCommand.Create(output, error));
+        root.Subcommands.Add(HealthCommand.Create(output, error));
         root.SetAction((parse, ct) => RunCommand.RunAsync(parse.GetValue(ConfigOption), output, error, ct));
         ParseResult result = root.Parse(args);
         return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

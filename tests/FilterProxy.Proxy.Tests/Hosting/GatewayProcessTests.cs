@@ -89,6 +89,9 @@ public sealed partial class GatewayProcessTests : IDisposable
             }
 
             Assert.True(Directory.Exists(Path.Combine(_dir.Path, "data")));
+            var healthOutput = new StringWriter();
+            Assert.Equal(0, await FilterProxy.Cli.CommandLine.RunAsync(["health", "--url", admin + "/healthz"], healthOutput, TextWriter.Null));
+            Assert.Contains("\"status\":\"ok\"", healthOutput.ToString(), StringComparison.Ordinal);
             using (JsonDocument health = JsonDocument.Parse(await Curl(admin + "/healthz")))
             {
                 Assert.Equal(1, health.RootElement.GetProperty("policyVersion").GetInt64());
@@ -147,6 +150,7 @@ public sealed partial class GatewayProcessTests : IDisposable
             using var http = new HttpClient();
             HttpResponseMessage response = await http.GetAsync(admin + "/healthz");
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal(1, await FilterProxy.Cli.CommandLine.RunAsync(["health", "--url", admin + "/healthz"], TextWriter.Null, TextWriter.Null));
         }
         finally
         {

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# FilterProxy gateway: multi-stage build, small runtime image, non-root, with a health check.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first from the project files alone, so source edits reuse the restore layer.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY core/FilterProxy.Core.csproj core/
+COPY admin/FilterProxy.Admin.csproj admin/
+COPY proxy/FilterProxy.csproj proxy/
+RUN dotnet restore proxy/FilterProxy.csproj
+COPY core/ core/
+COPY admin/ admin/
+COPY proxy/ proxy/
+RUN dotnet publish proxy/FilterProxy.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# Lists, the embedded store and the school CA live in one volume owned by the non-root user.
+RUN mkdir -p /var/lib/filterproxy && chown "$APP_UID" /var/lib/filterproxy
+WORKDIR /var/lib/filterproxy
+COPY --from=build /app /app
+ENV FILTERPROXY__dataDirectory=/var/lib/filterproxy \
+    DOTNET_gcServer=0
+USER $APP_UID
+VOLUME /var/lib/filterproxy
+# 3128 explicit proxy, 5300 DNS (UDP and TCP), 8080 admin UI and API.
+EXPOSE 3128 5300/tcp 5300/udp 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["dotnet", "/app/FilterProxy.dll", "health"]
+ENTRYPOINT ["dotnet", "/app/FilterProxy.dll"]

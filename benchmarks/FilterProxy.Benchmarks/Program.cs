@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using FilterProxy.Benchmarks.Policy;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Policy;
+
+// `memory`: bytes per listed domain in a loaded 2M-domain snapshot (a measurement, not a timing).
+// Anything else goes to BenchmarkDotNet, e.g. `--filter *Evaluate*`.
+if (args.Length > 0 && args[0] == "memory")
+{
+    string dir = SyntheticLists.Directory2M;
+    string config = Path.Combine(dir, "filterproxy.json");
+    File.WriteAllText(config, SyntheticLists.Write(dir));
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    long before = GC.GetTotalMemory(forceFullCollection: true);
+    var watch = Stopwatch.StartNew();
+    PolicySnapshot snapshot = await new PolicyLoader(null, TimeProvider.System).LoadAsync(config, new Dictionary<string, string>());
+    long elapsed = watch.ElapsedMilliseconds;
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    long after = GC.GetTotalMemory(forceFullCollection: true);
+    int domains = snapshot.Lists.Domains.Count;
+    Console.WriteLine($"listed domains:           {domains:N0} (from {SyntheticLists.TotalDomains:N0} lines; duplicates merged)");
+    Console.WriteLine($"snapshot build:           {elapsed:N0} ms (first build in this process, includes JIT)");
+    Console.WriteLine($"managed heap growth:      {(after - before) / (1024.0 * 1024):N1} MiB = {(double)(after - before) / domains:N1} bytes per domain");
+    Console.WriteLine($"domain set arrays:        {snapshot.Lists.MemoryBytes / (1024.0 * 1024):N1} MiB = {(double)snapshot.Lists.MemoryBytes / domains:N1} bytes per domain");
+    GC.KeepAlive(snapshot);
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(EvaluateBenchmarks).Assembly).Run(args);
+return 0;
