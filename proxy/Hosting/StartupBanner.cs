@@ -12,7 +12,7 @@ internal static class StartupBanner
         GatewaySettings g = s.Settings;
         string version = typeof(StartupBanner).Assembly.GetName().Version?.ToString(3) ?? "?";
         await o.WriteLineAsync($"FilterProxy {version}: web filtering and monitoring gateway for schools");
-        await o.WriteLineAsync($"  config       {configPath ?? $"built-in defaults (no {ConfigLoader.DefaultFileName} here; see filterproxy.example.json)"}");
+        await o.WriteLineAsync($"  config       {configPath ?? $"built-in defaults (no {ConfigLoader.DefaultFileName} here; an example is proxy/filterproxy.example.json, and beside the program)"}");
         await o.WriteLineAsync($"  data         {g.DataDirectory}");
         await o.WriteLineAsync($"  time zone    {s.TimeZone.Id}");
         await o.WriteLineAsync($"  admin + API  {adminAddress}  (GET /healthz, /api/lists, /api/check?url=…&profile=…)");
