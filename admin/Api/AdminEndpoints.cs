@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using FilterProxy.Core.Health;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapFilterProxyAdmin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (PolicyEvaluator evaluator) => Results.Json(Health.From(evaluator.Snapshot)));
+        app.MapGet("/healthz", (PolicyEvaluator evaluator, IEnumerable<IHealthReporter> components) => Results.Json(Health.From(evaluator.Snapshot, components)));
         app.MapGet("/api/lists", (PolicyEvaluator evaluator) => Results.Json(evaluator.Snapshot.Lists.Reports));
         app.MapGet("/api/check", Check);
         return app;
@@ -53,17 +54,18 @@ public static class AdminEndpoints
     }
 
     /// <summary>What /healthz answers: alive, which policy, and whether every list is fresh.</summary>
-    public sealed record Health(string Status, long PolicyVersion, DateTimeOffset PolicyBuiltAt, string? ConfigFile, int Profiles, long ListedDomains, long ListedUrls, IReadOnlyList<ListHealth> Lists)
+    public sealed record Health(string Status, long PolicyVersion, DateTimeOffset PolicyBuiltAt, string? ConfigFile, int Profiles, long ListedDomains, long ListedUrls, IReadOnlyList<ListHealth> Lists, IReadOnlyDictionary<string, object> Components)
     {
-        public static Health From(PolicySnapshot s) => new(
-            s.Lists.Reports.Any(static r => r.Stale) ? "degraded" : "ok",
+        public static Health From(PolicySnapshot s, IEnumerable<IHealthReporter> components) => new(
+            s.Lists.Reports.Any(static r => r.Stale) || components.Any(static c => !c.Healthy) ? "degraded" : "ok",
             s.Version,
             s.BuiltAt,
             s.Source,
             s.Profiles.Count,
             s.Lists.Domains.Count,
             s.Lists.Urls.Count,
-            [.. s.Lists.Reports.Select(static r => new ListHealth(r.Name, r.Domains + r.Urls, r.Rejected, r.LastRefresh, r.Error))]);
+            [.. s.Lists.Reports.Select(static r => new ListHealth(r.Name, r.Domains + r.Urls, r.Rejected, r.LastRefresh, r.Error))],
+            components.ToDictionary(static c => c.Name, static c => c.Report()));
     }
 
     public sealed record ListHealth(string Name, long Entries, long Rejected, DateTimeOffset? LastRefresh, string? Error);

@@ -18,6 +18,25 @@ public sealed class FilterProxyConfig
     public List<ExceptionConfig?>? Exceptions { get; set; }
     public List<SuspensionConfig?>? Suspensions { get; set; }
     public List<ListConfig?>? Lists { get; set; }
+    public DnsConfig? Dns { get; set; }
+}
+
+public sealed class DnsConfig
+{
+    public List<string>? Upstreams { get; set; }
+    public int? UpstreamTimeoutMs { get; set; }
+    public string? BlockResponse { get; set; }
+    public string? BlockPageAddress { get; set; }
+    public string? BlockPageAddressV6 { get; set; }
+    public int? BlockTtl { get; set; }
+    public Dictionary<string, List<string>?>? LocalNames { get; set; }
+    public int? CacheSize { get; set; }
+    public int? MinTtl { get; set; }
+    public int? MaxTtl { get; set; }
+    public int? NegativeTtl { get; set; }
+    public int? RateLimitPerSecond { get; set; }
+    public int? DohPort { get; set; }
+    public List<string>? DohHostNames { get; set; }
 }
 
 public sealed class ListenConfig

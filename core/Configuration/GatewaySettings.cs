@@ -21,6 +21,7 @@ public sealed record GatewaySettings
     public int? TransparentHttpPort { get; init; }
     public int? TransparentHttpsPort { get; init; }
     public required IReadOnlyList<string> AllowedClients { get; init; }
+    public DnsSettings Dns { get; init; } = new();
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

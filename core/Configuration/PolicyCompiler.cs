@@ -86,9 +86,10 @@ public static partial class PolicyCompiler
             TransparentHttpPort = listen.TransparentHttpPort is { } th ? Port(th, 0, "transparentHttpPort") : null,
             TransparentHttpsPort = listen.TransparentHttpsPort is { } ts ? Port(ts, 0, "transparentHttpsPort") : null,
             AllowedClients = config.AllowedClients ?? [.. DefaultPolicy.AllowedClients],
+            Dns = CompileDns(config.Dns, e),
         };
 
-        int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0];
+        int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0, settings.Dns.DohPort ?? 0];
         foreach (IGrouping<int, int> clash in fixedPorts.Where(static p => p != 0).GroupBy(static p => p).Where(static g => g.Count() > 1))
         {
             e.Add(new ConfigError("listen", $"port {clash.Key} is used by more than one TCP listener"));

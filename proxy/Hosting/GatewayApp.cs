@@ -1,5 +1,14 @@
 using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using FilterProxy.Admin.Api;
+using FilterProxy.Core.Events;
+using FilterProxy.Core.Health;
+using FilterProxy.Dns;
+using FilterProxy.Dns.Cache;
+using FilterProxy.Dns.Server;
+using FilterProxy.Events;
+using FilterProxy.Tls;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,13 +24,20 @@ internal sealed class GatewayApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayApp(WebApplication app, Uri adminUri)
+    private GatewayApp(WebApplication app, Uri adminUri, Uri? dohUri)
     {
         _app = app;
         AdminUri = adminUri;
+        DohUri = dohUri;
     }
 
     public Uri AdminUri { get; }
+
+    /// <summary>The DNS-over-HTTPS URL, or null when dohPort is off.</summary>
+    public Uri? DohUri { get; }
+
+    /// <summary>The DNS server's UDP/TCP endpoint.</summary>
+    public System.Net.IPEndPoint DnsEndPoint => _app.Services.GetRequiredService<DnsServerService>().EndPoint!;
 
     public IServiceProvider Services => _app.Services;
 
@@ -37,6 +53,14 @@ internal sealed class GatewayApp : IAsyncDisposable
         PolicySnapshot snapshot = await loader.LoadAsync(path, environment, null, null, cancellationToken);
         long loadMilliseconds = watch.ElapsedMilliseconds;
         Directory.CreateDirectory(snapshot.Settings.DataDirectory);
+        SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
+        DnsSettings dns = snapshot.Settings.Dns;
+        X509Certificate2? dohCertificate = dns.DohPort is null ? null : ca.IssueServerCertificate(
+            [.. dns.DohHostNames, Environment.MachineName],
+            snapshot.Settings.ListenAddress.Equals(IPAddress.Any) || snapshot.Settings.ListenAddress.Equals(IPAddress.IPv6Any)
+                ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+                : [snapshot.Settings.ListenAddress],
+            time);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -48,6 +72,10 @@ internal sealed class GatewayApp : IAsyncDisposable
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 1 << 20;
             k.Listen(snapshot.Settings.ListenAddress, snapshot.Settings.AdminPort);
+            if (dohCertificate is not null)
+            {
+                k.Listen(snapshot.Settings.ListenAddress, dns.DohPort!.Value, listen => listen.UseHttps(dohCertificate));
+            }
         });
         var holder = new PolicySnapshotHolder(snapshot);
         builder.Services.AddSingleton(time);
@@ -59,19 +87,40 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton<PolicyReloader>();
         builder.Services.AddHostedService<ConfigWatcher>();
         builder.Services.AddHostedService<ListRefreshService>();
+        builder.Services.AddSingleton(ca);
+        builder.Services.AddSingleton<EventPipeline>();
+        builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventPipeline>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
+        builder.Services.AddSingleton<DnsCache>();
+        builder.Services.AddSingleton<DnsRateLimiter>();
+        builder.Services.AddSingleton(sp => new DnsUpstreams(time));
+        builder.Services.AddSingleton<DnsResolver>();
+        builder.Services.AddSingleton<DnsServerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
+        builder.Services.AddSingleton<IHealthReporter, DnsHealth>();
+        builder.Services.AddSingleton<IHealthReporter, EventHealth>();
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ClientAccessMiddleware>();
         app.MapFilterProxyAdmin();
+        DohEndpoint.Map(app);
+        app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file"));
         await app.StartAsync(cancellationToken);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FilterProxy");
         PolicyReloader.Report(logger, holder.Current, "start", loadMilliseconds);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var adminUri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        await StartupBanner.WriteAsync(banner, holder.Current, path, address, loadMilliseconds);
-        return new GatewayApp(app, adminUri);
+        ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        string address = addresses.First(static a => a.StartsWith("http:", StringComparison.Ordinal));
+        string? doh = addresses.FirstOrDefault(static a => a.StartsWith("https:", StringComparison.Ordinal));
+        var adminUri = new Uri(Local(address));
+        Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
+        IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
+        await StartupBanner.WriteAsync(banner, holder.Current, path, address, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds);
+        return new GatewayApp(app, adminUri, dohUri);
     }
+
+    private static string Local(string address) =>
+        address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal);
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 

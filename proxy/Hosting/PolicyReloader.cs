@@ -24,7 +24,10 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
             PolicySnapshot previous = holder.Current;
             var watch = Stopwatch.StartNew();
             PolicySnapshot next = await loader.LoadAsync(context.ConfigPath, context.Environment, refreshLists ? null : previous.Lists, null, cancellationToken);
-            if (next.Settings with { AllowedClients = previous.Settings.AllowedClients } != previous.Settings)
+            GatewaySettings a = next.Settings;
+            GatewaySettings b = previous.Settings;
+            if (!a.ListenAddress.Equals(b.ListenAddress) || a.ProxyPort != b.ProxyPort || a.DnsPort != b.DnsPort || a.AdminPort != b.AdminPort
+                || a.TransparentHttpPort != b.TransparentHttpPort || a.TransparentHttpsPort != b.TransparentHttpsPort || a.Dns.DohPort != b.Dns.DohPort)
             {
                 Log.ListenChanged(logger);
             }

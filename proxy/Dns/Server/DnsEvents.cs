@@ -1,0 +1,51 @@
+using System.Net;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Events;
+using FilterProxy.Dns.Wire;
+
+namespace FilterProxy.Dns.Server;
+
+/// <summary>Turns a DNS result into an event for the pipeline (after the answer is sent: the answer never waits).</summary>
+internal static class DnsEvents
+{
+    public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs)
+    {
+        bool blocked = r.Source is DnsSource.Blocked or DnsSource.BlockedAlias;
+        bool circumvention = blocked && r.HasDecision && r.Decision.Categories.Overlaps(Categories.Circumvention);
+        string reason = r.Source switch
+        {
+            DnsSource.Blocked or DnsSource.BlockedAlias when r.HasDecision && r.Decision.IsBlocked => r.Decision.Reason.ToString().ToLowerInvariant(),
+            DnsSource.BlockedAlias => "cname-target",
+            _ => r.Source.ToString().ToLowerInvariant(),
+        };
+        var categories = new List<string>();
+        if (r.HasDecision)
+        {
+            foreach (Category c in r.Decision.Categories)
+            {
+                categories.Add(Categories.NameOf(c));
+            }
+        }
+
+        return new FilterEvent
+        {
+            Time = time,
+            Kind = circumvention ? EventKind.Circumvention : EventKind.Dns,
+            ClientIp = client.ToString(),
+            Profile = r.HasDecision ? r.Decision.Profile.Name : null,
+            Host = name.ToString(),
+            Categories = categories,
+            Verdict = blocked ? "block" : r.SafeTarget is not null ? "allow-with-safe-search" : r.Rcode is DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp ? "refuse" : "allow",
+            Reason = reason,
+            Rule = r.BlockedAlias is not null ? $"cname-target:{r.BlockedAlias}" : r.HasDecision ? r.Decision.Rule.Id : null,
+            List = r.HasDecision ? r.Decision.List?.ToString() : null,
+            Protocol = protocol,
+            QueryType = DnsType.Name(r.Query.QType),
+            ResponseCode = DnsRcode.Name(r.Rcode),
+            CacheHit = r.Source == DnsSource.Cache || (r.Source == DnsSource.SafeSearch && r.Upstream is null),
+            Upstream = r.Upstream,
+            UpstreamMs = r.Upstream is null ? null : r.UpstreamLatency.TotalMilliseconds,
+            LatencyMs = latencyMs,
+        };
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Dns.Server;
+
+/// <summary>Starts the UDP and TCP DNS listeners on the configured address and port (port 0: a free one, for tests).</summary>
+internal sealed class DnsServerService(PolicySnapshotHolder snapshots, DnsResolver resolver, IEventSink events, TimeProvider time) : IHostedService, IAsyncDisposable
+{
+    private UdpDnsServer? _udp;
+    private TcpDnsServer? _tcp;
+
+    /// <summary>The bound UDP endpoint (TCP uses the same port).</summary>
+    public IPEndPoint? EndPoint => _udp?.LocalEndPoint;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = snapshots.Current.Settings;
+        _udp = new UdpDnsServer(new IPEndPoint(settings.ListenAddress, settings.DnsPort), resolver, events, time);
+
+        // TCP on the same port as UDP (which may have been picked by the system when the port is 0).
+        _tcp = new TcpDnsServer(new IPEndPoint(settings.ListenAddress, _udp.LocalEndPoint.Port), resolver, events, time);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_udp is not null)
+        {
+            await _udp.DisposeAsync();
+            _udp = null;
+        }
+
+        if (_tcp is not null)
+        {
+            await _tcp.DisposeAsync();
+            _tcp = null;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using FilterProxy.Core.Events;
+
+namespace FilterProxy.Events;
+
+/// <summary>
+/// The gateway's event pipeline: a bounded in-memory queue the hot paths write to without waiting, and a
+/// consumer. In this build the consumer counts events by kind and verdict (for /healthz); the stores
+/// (embedded SQLite, Redis) with spooling and retention come with the events issue and plug in here.
+/// </summary>
+internal sealed class EventPipeline : BackgroundService, IEventSink
+{
+    public const int Capacity = 65_536;
+    private readonly Channel<FilterEvent> _queue = Channel.CreateBounded<FilterEvent>(new BoundedChannelOptions(Capacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.DropWrite,
+    });
+
+    private const int RecentCapacity = 512;
+    private readonly Queue<FilterEvent> _recent = new();
+    private long _queued;
+    private long _dropped;
+    private long _consumed;
+    private long _blocked;
+
+    public long Queued => Interlocked.Read(ref _queued);
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Consumed => Interlocked.Read(ref _consumed);
+    public long Blocked => Interlocked.Read(ref _blocked);
+
+    /// <summary>The last events consumed (in memory only; for diagnostics and tests, never served unauthenticated).</summary>
+    public IReadOnlyList<FilterEvent> Recent()
+    {
+        lock (_recent)
+        {
+            return [.. _recent];
+        }
+    }
+
+    public bool TryWrite(FilterEvent filterEvent)
+    {
+        if (_queue.Writer.TryWrite(filterEvent))
+        {
+            Interlocked.Increment(ref _queued);
+            return true;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        return false;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (FilterEvent e in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                Interlocked.Increment(ref _consumed);
+                lock (_recent)
+                {
+                    if (_recent.Count == RecentCapacity)
+                    {
+                        _recent.Dequeue();
+                    }
+
+                    _recent.Enqueue(e);
+                }
+
+                if (e.Verdict == "block")
+                {
+                    Interlocked.Increment(ref _blocked);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using FilterProxy.Core.Health;
+using FilterProxy.Core.Policy;
+using FilterProxy.Dns;
+using FilterProxy.Dns.Cache;
+using FilterProxy.Events;
+
+namespace FilterProxy.Hosting;
+
+/// <summary>DNS server state for /healthz: upstream health, cache and refusals.</summary>
+internal sealed class DnsHealth(DnsUpstreams upstreams, DnsCache cache, DnsRateLimiter limiter, DnsResolver resolver, PolicySnapshotHolder snapshots) : IHealthReporter
+{
+    public string Name => "dns";
+
+    public bool Healthy => snapshots.Current.Settings.Dns.Upstreams.Count > 0 && (upstreams.Current?.Health.Any(static h => h.Up) ?? true);
+
+    public object Report() => new
+    {
+        upstreams = upstreams.Current?.Health.Select(static h => new { upstream = h.Upstream, up = h.Up, failures = h.Failures }).ToArray()
+            ?? [.. snapshots.Current.Settings.Dns.Upstreams.Select(static u => new { upstream = u.Text, up = true, failures = 0 })],
+        cacheEntries = cache.Count,
+        cacheHits = Interlocked.Read(ref cache.Hits),
+        cacheMisses = Interlocked.Read(ref cache.Misses),
+        coalesced = Interlocked.Read(ref resolver.Coalesced),
+        rateLimited = Interlocked.Read(ref limiter.Refused),
+    };
+}
+
+/// <summary>Event pipeline counters for /healthz.</summary>
+internal sealed class EventHealth(EventPipeline pipeline) : IHealthReporter
+{
+    public string Name => "events";
+
+    public bool Healthy => pipeline.Dropped == 0;
+
+    public object Report() => new { queued = pipeline.Queued, consumed = pipeline.Consumed, blocked = pipeline.Blocked, dropped = pipeline.Dropped };
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace FilterProxy.Tests.Common;
+
+/// <summary>Runs dig or kdig (real DNS clients) and returns what they print.</summary>
+public static class DnsTool
+{
+    public static async Task<string> RunAsync(string tool, params string[] args)
+    {
+        var info = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"{tool} did not start (run: apt-get install bind9-dnsutils knot-dnsutils)");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return await output + await error;
+    }
+
+    public static Task<string> Dig(System.Net.IPEndPoint server, params string[] args) =>
+        RunAsync("dig", [$"@{server.Address}", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. args]);
+
+    /// <summary>The status word of a dig/kdig answer: NOERROR, NXDOMAIN, SERVFAIL, REFUSED…</summary>
+    public static string Status(string output)
+    {
+        int i = output.IndexOf("status: ", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return "(no answer)";
+        }
+
+        string rest = output[(i + 8)..];
+        int end = rest.IndexOfAny([',', ';', '\n']);
+        return rest[..end].Trim();
+    }
+}
