@@ -27,6 +27,16 @@ internal static class RunCommand
             await error.WriteLineAsync("FilterProxy did not start: fix the configuration and start it again.");
             return 2;
         }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await error.WriteLineAsync($"FilterProxy could not listen: {ex.Message} Is another server using that port? Change it in the configuration (listen.*, dns.dohPort).");
+            return 3;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            await error.WriteLineAsync($"FilterProxy could not listen: {ex.Message} ({ex.SocketErrorCode}). Is another server using that port? Change it in the configuration (listen.*).");
+            return 3;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;

@@ -26,6 +26,9 @@ public sealed partial class GatewayProcessTests : IDisposable
         };
         info.Environment["FILTERPROXY__listen__address"] = "127.0.0.1";
         info.Environment["FILTERPROXY__listen__adminPort"] = "0";
+        info.Environment["FILTERPROXY__listen__dnsPort"] = "0";
+        info.Environment["FILTERPROXY__dns__dohPort"] = "0";
+        info.Environment["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9"; // never asked in these tests
         foreach ((string key, string value) in env)
         {
             info.Environment[key] = value;
@@ -83,7 +86,8 @@ public sealed partial class GatewayProcessTests : IDisposable
             {
                 string banner = string.Join('\n', lines);
                 Assert.Contains("port 3128", banner, StringComparison.Ordinal);
-                Assert.Contains("port 5300", banner, StringComparison.Ordinal);
+                Assert.Matches(@"dns\s+127\.0\.0\.1:\d+ UDP and TCP", banner);
+                Assert.Matches(@"doh\s+https://127\.0\.0\.1:\d+/dns-query", banner);
                 Assert.Contains("nursery-ks1 (unknown clients)", banner, StringComparison.Ordinal);
                 Assert.Contains(config, banner, StringComparison.Ordinal);       // found ./filterproxy.json
             }
@@ -130,6 +134,32 @@ public sealed partial class GatewayProcessTests : IDisposable
             Assert.Contains("listen.proxyPort: -1 is not a port number", all, StringComparison.Ordinal);
             Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
             Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!gateway.HasExited)
+            {
+                gateway.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_PortInUse_SaysWhichAndExits()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using Process gateway = Start(out List<string> lines, ("FILTERPROXY__listen__adminPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        try
+        {
+            Assert.True(gateway.WaitForExit(30_000));
+            gateway.WaitForExit();
+            Assert.Equal(3, gateway.ExitCode);
+            lock (lines)
+            {
+                Assert.Contains(lines, l => l.Contains($"could not listen", StringComparison.Ordinal) && l.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            }
         }
         finally
         {
