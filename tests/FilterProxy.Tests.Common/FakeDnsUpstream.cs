@@ -19,10 +19,23 @@ public sealed class FakeDnsUpstream : IDisposable
 
     public FakeDnsUpstream()
     {
-        _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        EndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
-        _tcp = new TcpListener(IPAddress.Loopback, EndPoint.Port);
-        _tcp.Start();
+        for (int attempt = 0; ; attempt++)
+        {
+            // A free UDP port may be taken for TCP: try another pair.
+            _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            EndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
+            _tcp = new TcpListener(IPAddress.Loopback, EndPoint.Port);
+            try
+            {
+                _tcp.Start();
+                break;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                _udp.Dispose();
+            }
+        }
+
         _ = Task.Run(UdpLoop);
         _ = Task.Run(TcpLoop);
     }

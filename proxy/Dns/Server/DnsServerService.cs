@@ -16,11 +16,21 @@ internal sealed class DnsServerService(PolicySnapshotHolder snapshots, DnsResolv
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = snapshots.Current.Settings;
-        _udp = new UdpDnsServer(new IPEndPoint(settings.ListenAddress, settings.DnsPort), resolver, events, time);
-
-        // TCP on the same port as UDP (which may have been picked by the system when the port is 0).
-        _tcp = new TcpDnsServer(new IPEndPoint(settings.ListenAddress, _udp.LocalEndPoint.Port), resolver, events, time);
-        return Task.CompletedTask;
+        for (int attempt = 0; ; attempt++)
+        {
+            _udp = new UdpDnsServer(new IPEndPoint(settings.ListenAddress, settings.DnsPort), resolver, events, time);
+            try
+            {
+                // TCP on the same port as UDP (which the system picked when the configured port is 0).
+                _tcp = new TcpDnsServer(new IPEndPoint(settings.ListenAddress, _udp.LocalEndPoint.Port), resolver, events, time);
+                return Task.CompletedTask;
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse && settings.DnsPort == 0 && attempt < 20)
+            {
+                // That number is free for UDP but taken for TCP: pick another pair.
+                _udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();

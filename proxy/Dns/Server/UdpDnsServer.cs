@@ -6,8 +6,9 @@ using FilterProxy.Core.Events;
 namespace FilterProxy.Dns.Server;
 
 /// <summary>
-/// DNS over UDP: one socket, one receive loop per core. Answers the fast path inline (no allocation but
-/// the event); queries that need an upstream continue on their own task so the loop keeps receiving.
+/// DNS over UDP: one socket served by a dedicated receive thread per core, using the allocation-free
+/// <see cref="SocketAddress"/> overloads (no thread-pool hop per packet). The fast path is answered inline;
+/// a query that needs an upstream continues on its own task so the thread keeps receiving.
 /// </summary>
 internal sealed class UdpDnsServer : IAsyncDisposable
 {
@@ -16,7 +17,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
     private readonly IEventSink _events;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task[] _loops;
+    private readonly Thread[] _threads;
 
     public UdpDnsServer(IPEndPoint endPoint, DnsResolver resolver, IEventSink events, TimeProvider time)
     {
@@ -32,30 +33,34 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         _socket.ReceiveBufferSize = 4 << 20; // absorb bursts
         _socket.Bind(endPoint);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _loops = [.. Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(ReceiveLoopAsync))];
+        _threads = [.. Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(i => new Thread(ReceiveLoop) { IsBackground = true, Name = $"dns-udp-{i}" })];
+        foreach (Thread thread in _threads)
+        {
+            thread.Start();
+        }
     }
 
     public IPEndPoint LocalEndPoint { get; }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
         byte[] buffer = new byte[4096];
         byte[] response = new byte[4096];
         char[] name = new char[Wire.DnsLimits.MaxNameChars];
-        var any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        CancellationToken stop = _stop.Token;
-        while (!stop.IsCancellationRequested)
+        var remote = new SocketAddress(_socket.AddressFamily);
+        var clients = new ClientCache();
+        while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stop);
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, remote);
             }
-            catch (OperationCanceledException)
+            catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (ObjectDisposedException)
+            catch (SocketException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
@@ -64,44 +69,46 @@ internal sealed class UdpDnsServer : IAsyncDisposable
                 continue; // e.g. an ICMP error for an earlier send: keep serving
             }
 
-            var remote = (IPEndPoint)received.RemoteEndPoint;
-            IPAddress client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+            IPAddress client = clients.Get(remote);
             long started = Stopwatch.GetTimestamp();
-            DnsResult result = _resolver.Answer(buffer.AsSpan(0, received.ReceivedBytes), client, udp: true, name, response);
-            switch (result.Outcome)
+            DnsResult result = _resolver.Answer(buffer.AsSpan(0, received), client, udp: true, name, response);
+            if (result.Outcome == DnsOutcome.Answered)
             {
-                case DnsOutcome.Answered:
-                    try
-                    {
-                        await _socket.SendToAsync(response.AsMemory(0, result.Length), SocketFlags.None, remote, stop);
-                    }
-                    catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-                    {
-                        // The client went away; nothing to do.
-                    }
-
-                    Emit(result, name, client, started);
-                    break;
-                case DnsOutcome.Forward:
-                    byte[] packet = buffer.AsSpan(0, received.ReceivedBytes).ToArray();
-                    string queryName = new(name, 0, result.Query.NameLength);
-                    _ = ForwardAsync(packet, client, remote, result, queryName, started);
-                    break;
+                Send(response.AsSpan(0, result.Length), remote);
+                Emit(result, name, client, started);
+            }
+            else if (result.Outcome == DnsOutcome.Forward)
+            {
+                var replyTo = new SocketAddress(remote.Family, remote.Size);
+                remote.Buffer.Span[..remote.Size].CopyTo(replyTo.Buffer.Span);
+                _ = ForwardAsync(buffer.AsSpan(0, received).ToArray(), client, replyTo, result, new string(name, 0, result.Query.NameLength), started);
             }
         }
     }
 
-    private async Task ForwardAsync(byte[] packet, IPAddress client, IPEndPoint remote, DnsResult fast, string name, long started)
+    private void Send(ReadOnlySpan<byte> response, SocketAddress remote)
+    {
+        try
+        {
+            _socket.SendTo(response, SocketFlags.None, remote);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client went away, or we are stopping.
+        }
+    }
+
+    private async Task ForwardAsync(byte[] packet, IPAddress client, SocketAddress remote, DnsResult fast, string name, long started)
     {
         try
         {
             (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, client, udp: true, fast, _stop.Token);
-            await _socket.SendToAsync(response, SocketFlags.None, remote, _stop.Token);
+            Send(response, remote);
             Emit(result, name, client, started);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
-            // Stopping, or the client went away.
+            // Stopping.
         }
     }
 
@@ -112,14 +119,41 @@ internal sealed class UdpDnsServer : IAsyncDisposable
             return; // counted by the limiter; a flood must not flood the event store too
         }
 
-        _events.TryWrite(DnsEvents.Create(result, name[..result.Query.NameLength], client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        _events.TryWrite(DnsEvents.Create(result, name[..Math.Min(name.Length, result.Query.NameLength)], client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _socket.Dispose();
-        await Task.WhenAll(_loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (Thread thread in _threads)
+        {
+            thread.Join(TimeSpan.FromSeconds(5));
+        }
+
         _stop.Dispose();
+    }
+
+    /// <summary>The last client seen by this thread: most packets come from a client seen just before.</summary>
+    private sealed class ClientCache
+    {
+        private readonly byte[] _last = new byte[28];
+        private int _lastSize;
+        private IPAddress _client = IPAddress.None;
+
+        public IPAddress Get(SocketAddress address)
+        {
+            ReadOnlySpan<byte> raw = address.Buffer.Span[..address.Size];
+            if (raw.Length == _lastSize && raw[4..].SequenceEqual(_last.AsSpan(4, _lastSize - 4)))
+            {
+                return _client;
+            }
+
+            var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
+            _client = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+            raw.CopyTo(_last);
+            _lastSize = raw.Length;
+            return _client;
+        }
     }
 }

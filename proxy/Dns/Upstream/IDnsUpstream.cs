@@ -2,7 +2,10 @@ using FilterProxy.Core.Configuration;
 
 namespace FilterProxy.Dns.Upstream;
 
-/// <summary>One upstream resolver. <see cref="ExchangeAsync"/> returns a response whose ID matches the query's, or throws.</summary>
+/// <summary>
+/// One upstream resolver. <see cref="ExchangeAsync"/> returns a response whose ID matches the query's
+/// (a transport may write a new random ID into <c>query</c> first), or throws.
+/// </summary>
 internal interface IDnsUpstream : IAsyncDisposable
 {
     DnsUpstream Spec { get; }

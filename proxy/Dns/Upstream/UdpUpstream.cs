@@ -1,51 +1,70 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using FilterProxy.Core.Configuration;
 
 namespace FilterProxy.Dns.Upstream;
 
 /// <summary>
-/// Plain DNS to one upstream. Each query uses a new socket, so its source port is freshly randomised
-/// by the kernel, and the socket is connected, so only the upstream's address can answer (RFC 5452).
-/// A truncated answer is asked again over TCP.
+/// Plain DNS to one upstream over connected UDP sockets (only the upstream's address can answer). A socket
+/// serves at most <see cref="QueriesPerSocket"/> queries and is then replaced, so the source port keeps
+/// changing (kernel-random) while every query also carries a CSPRNG ID (RFC 5452). A truncated answer
+/// is asked again over TCP. "Connection refused" fails that socket's queries at once, for fast failover.
 /// </summary>
 internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
 {
+    public const int QueriesPerSocket = 256;
+    private static readonly TimeSpan s_retireAfter = TimeSpan.FromSeconds(10);
+    private readonly Lock _lock = new();
+    private Port? _current;
+    private bool _disposed;
+
     public DnsUpstream Spec { get; } = spec;
 
     public async Task<byte[]> ExchangeAsync(byte[] query, CancellationToken cancellationToken)
     {
-        ushort id = BinaryPrimitives.ReadUInt16BigEndian(query);
-        using var socket = new Socket(Spec.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(Spec.EndPoint, cancellationToken);
-        await socket.SendAsync(query, SocketFlags.None, cancellationToken);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        Port port = Acquire();
+        var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ushort id;
+        do
+        {
+            id = (ushort)RandomNumberGenerator.GetInt32(65536);
+        }
+        while (!port.Pending.TryAdd(id, pending));
+
+        BinaryPrimitives.WriteUInt16BigEndian(query, id);
         try
         {
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-                if (n < 12 || BinaryPrimitives.ReadUInt16BigEndian(buffer) != id || (buffer[2] & 0x80) == 0)
-                {
-                    continue; // not our answer: keep waiting until the timeout
-                }
-
-                if ((buffer[2] & 0x02) != 0)
-                {
-                    return await TcpExchangeAsync(query, cancellationToken); // TC: ask again over TCP
-                }
-
-                return buffer[..n];
-            }
+            port.Socket.Send(query);
+            byte[] response = await pending.Task.WaitAsync(cancellationToken);
+            return (response[2] & 0x02) != 0 ? await TcpExchangeAsync(query, cancellationToken) : response;
         }
         catch (SocketException ex)
         {
+            port.Dead = true;
             throw new DnsUpstreamException($"{Spec}: {ex.SocketErrorCode}", ex);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            port.Pending.TryRemove(id, out _);
+        }
+    }
+
+    private Port Acquire()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_current is null || _current.Dead || ++_current.Uses > QueriesPerSocket)
+            {
+                Port? old = _current;
+                _current = new Port(Spec);
+                _current.Uses = 1;
+                old?.RetireAfter(s_retireAfter);
+            }
+
+            return _current;
         }
     }
 
@@ -58,5 +77,79 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
         return await DnsFraming.ReadAsync(stream, cancellationToken) ?? throw new DnsUpstreamException($"{Spec}: TCP connection closed without an answer");
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _current?.Close();
+            _current = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>One connected socket, the queries waiting on it by ID, and its receive loop.</summary>
+    private sealed class Port
+    {
+        public Port(DnsUpstream spec)
+        {
+            Socket = new Socket(spec.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            Socket.Connect(spec.EndPoint);
+            _ = Task.Run(ReceiveLoopAsync);
+        }
+
+        public Socket Socket { get; }
+
+        public ConcurrentDictionary<ushort, TaskCompletionSource<byte[]>> Pending { get; } = new();
+
+        public int Uses;
+
+        public volatile bool Dead;
+
+        public void RetireAfter(TimeSpan delay) => _ = Task.Delay(delay).ContinueWith(_ => Close(), TaskScheduler.Default);
+
+        public void Close()
+        {
+            Dead = true;
+            Socket.Dispose();
+            foreach (TaskCompletionSource<byte[]> waiting in Pending.Values)
+            {
+                waiting.TrySetException(new DnsUpstreamException("the upstream socket was closed"));
+            }
+        }
+
+        private async Task ReceiveLoopAsync()
+        {
+            byte[] buffer = new byte[65535];
+            while (true)
+            {
+                int n;
+                try
+                {
+                    n = await Socket.ReceiveAsync(buffer, SocketFlags.None);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+                {
+                    // ICMP port unreachable: nobody listens there. Fail what waits so failover is immediate.
+                    Dead = true;
+                    foreach (TaskCompletionSource<byte[]> waiting in Pending.Values)
+                    {
+                        waiting.TrySetException(new DnsUpstreamException("connection refused"));
+                    }
+
+                    continue;
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                if (n >= 12 && (buffer[2] & 0x80) != 0 && Pending.TryRemove(BinaryPrimitives.ReadUInt16BigEndian(buffer), out TaskCompletionSource<byte[]>? answered))
+                {
+                    answered.TrySetResult(buffer[..n]);
+                }
+            }
+        }
+    }
 }

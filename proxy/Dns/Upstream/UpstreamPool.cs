@@ -75,13 +75,13 @@ internal sealed class UpstreamPool : IAsyncDisposable
         foreach (Member member in order)
         {
             byte[] query = BuildQuery(question.Span, dnssecOk);
-            ushort id = BinaryPrimitives.ReadUInt16BigEndian(query);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
             long started = Stopwatch.GetTimestamp();
             try
             {
                 byte[] response = await member.Upstream.ExchangeAsync(query, timeout.Token);
+                ushort id = BinaryPrimitives.ReadUInt16BigEndian(query); // a transport may pick its own (unique per socket) ID
                 DnsMessage? message = DnsMessage.TryParse(response);
                 if (message is null || message.Id != id || (message.Flags & 0x8000) == 0
                     || message.QType != type || message.QClass != @class
