@@ -6,7 +6,10 @@ namespace FilterProxy.Core.Lists;
 /// <param name="IsException">An AdBlock <c>@@</c> exception: removes the category for the name and its subdomains.</param>
 public sealed record ListOrigin(int Id, string ListName, string SourceCategory, Category Category, bool IsException)
 {
-    public override string ToString() =>
+    private string? _display;
+
+    /// <summary>"list" or "list/folder" (computed once: events use it on every blocked request).</summary>
+    public override string ToString() => _display ??=
         SourceCategory.Length == 0 || SourceCategory == Categories.Categories.NameOf(Category)
             ? ListName
             : $"{ListName}/{SourceCategory}";

@@ -98,8 +98,9 @@ internal sealed partial class DnsResolver
     {
         (byte[] response, DnsMessage message, DnsUpstream upstream, TimeSpan latency) =
             await upstreams.For(settings).ExchangeAsync(question, name, q.QType, q.QClass, q.DnssecOk, cancellationToken);
-        cache.Store(key, message, response, settings);
-        return new Fetched(message.WithoutOpt(response, out _), [.. message.AliasTargets], message.Rcode, upstream.Text, latency);
+        byte[] stored = message.WithoutOpt(response, out int[] ttlOffsets);
+        cache.Store(key, message, stored, ttlOffsets, settings);
+        return new Fetched(stored, [.. message.AliasTargets], message.Rcode, upstream.Text, latency);
     }
 
     /// <summary>A safe-search answer: CNAME from the asked name to the vendor's safe host, plus that host's addresses.</summary>

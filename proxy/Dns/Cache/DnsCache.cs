@@ -82,15 +82,14 @@ internal sealed class DnsCache
         return true;
     }
 
-    /// <summary>Stores an upstream answer if it is cacheable; returns the stored message (ID 0, no OPT).</summary>
-    public void Store(string key, DnsMessage parsed, ReadOnlySpan<byte> packet, DnsSettings settings)
+    /// <summary>Stores an upstream answer (already stripped of ID and OPT by <see cref="DnsMessage.WithoutOpt"/>) if it is cacheable.</summary>
+    public void Store(string key, DnsMessage parsed, byte[] message, int[] ttlOffsets, DnsSettings settings)
     {
         if (settings.CacheSize == 0 || parsed.Truncated || !TryTtl(parsed, settings, out int ttl) || ttl <= 0)
         {
             return;
         }
 
-        byte[] message = parsed.WithoutOpt(packet, out int[] ttlOffsets);
         long now = _time.GetUtcNow().UtcTicks;
         var entry = new Entry(message, ttlOffsets, now, now + (ttl * TimeSpan.TicksPerSecond), [.. parsed.AliasTargets]);
         if (_entries.TryAdd(key, entry))

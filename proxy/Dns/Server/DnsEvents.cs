@@ -1,6 +1,7 @@
 using System.Net;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
 using FilterProxy.Dns.Wire;
 
 namespace FilterProxy.Dns.Server;
@@ -8,23 +9,29 @@ namespace FilterProxy.Dns.Server;
 /// <summary>Turns a DNS result into an event for the pipeline (after the answer is sent: the answer never waits).</summary>
 internal static class DnsEvents
 {
+    private static readonly string[] s_sources = [.. Enum.GetNames<DnsSource>().Select(static n => n.ToLowerInvariant())];
+    private static readonly string[] s_reasons = [.. Enum.GetNames<DecisionReason>().Select(static n => n.ToLowerInvariant())];
+
     public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs)
     {
         bool blocked = r.Source is DnsSource.Blocked or DnsSource.BlockedAlias;
         bool circumvention = blocked && r.HasDecision && r.Decision.Categories.Overlaps(Categories.Circumvention);
         string reason = r.Source switch
         {
-            DnsSource.Blocked or DnsSource.BlockedAlias when r.HasDecision && r.Decision.IsBlocked => r.Decision.Reason.ToString().ToLowerInvariant(),
+            DnsSource.Blocked or DnsSource.BlockedAlias when r.HasDecision && r.Decision.IsBlocked => s_reasons[(int)r.Decision.Reason],
             DnsSource.BlockedAlias => "cname-target",
-            _ => r.Source.ToString().ToLowerInvariant(),
+            _ => s_sources[(int)r.Source],
         };
-        var categories = new List<string>();
-        if (r.HasDecision)
+        IReadOnlyList<string> categories = [];
+        if (r.HasDecision && !r.Decision.Categories.IsEmpty)
         {
+            var names = new List<string>(r.Decision.Categories.Count);
             foreach (Category c in r.Decision.Categories)
             {
-                categories.Add(Categories.NameOf(c));
+                names.Add(Categories.NameOf(c));
             }
+
+            categories = names;
         }
 
         return new FilterEvent

@@ -9,7 +9,8 @@ namespace FilterProxy.Dns.Upstream;
 /// DNS-over-TLS (RFC 7858) to one upstream over one reused connection; queries are sent one at a time.
 /// The server's certificate must be valid for the configured name.
 /// </summary>
-internal sealed class TlsUpstream(DnsUpstream spec) : IDnsUpstream
+/// <param name="validate">Certificate check; default: the system's trust store and the configured name. Tests pass their own CA.</param>
+internal sealed class TlsUpstream(DnsUpstream spec, RemoteCertificateValidationCallback? validate = null) : IDnsUpstream
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TcpClient? _tcp;
@@ -58,7 +59,7 @@ internal sealed class TlsUpstream(DnsUpstream spec) : IDnsUpstream
         _tcp = new TcpClient(Spec.EndPoint!.AddressFamily);
         await _tcp.ConnectAsync(Spec.EndPoint, cancellationToken);
         _tls = new SslStream(_tcp.GetStream());
-        await _tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Spec.TlsName }, cancellationToken);
+        await _tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = Spec.TlsName, RemoteCertificateValidationCallback = validate }, cancellationToken);
         return _tls;
     }
 
