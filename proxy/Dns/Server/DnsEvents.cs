@@ -12,7 +12,7 @@ internal static class DnsEvents
     private static readonly string[] s_sources = [.. Enum.GetNames<DnsSource>().Select(static n => n.ToLowerInvariant())];
     private static readonly string[] s_reasons = [.. Enum.GetNames<DecisionReason>().Select(static n => n.ToLowerInvariant())];
 
-    public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs)
+    public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs, string? clientText = null)
     {
         bool blocked = r.Source is DnsSource.Blocked or DnsSource.BlockedAlias;
         bool circumvention = blocked && r.HasDecision && r.Decision.Categories.Overlaps(Categories.Circumvention);
@@ -38,7 +38,7 @@ internal static class DnsEvents
         {
             Time = time,
             Kind = circumvention ? EventKind.Circumvention : EventKind.Dns,
-            ClientIp = client.ToString(),
+            ClientIp = clientText ?? client.ToString(),
             Profile = r.HasDecision ? r.Decision.Profile.Name : null,
             Host = name.ToString(),
             Categories = categories,

@@ -6,7 +6,8 @@ using FilterProxy.Core.Events;
 namespace FilterProxy.Dns.Server;
 
 /// <summary>
-/// DNS over UDP: one socket served by a dedicated receive thread per core, using the allocation-free
+/// DNS over UDP: one socket served by a dedicated receive thread per available core (two threads pinned to one
+/// core only contend), using the allocation-free
 /// <see cref="SocketAddress"/> overloads (no thread-pool hop per packet). The fast path is answered inline;
 /// a query that needs an upstream continues on its own task so the thread keeps receiving.
 /// </summary>
@@ -33,7 +34,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         _socket.ReceiveBufferSize = 4 << 20; // absorb bursts
         _socket.Bind(endPoint);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _threads = [.. Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(i => new Thread(ReceiveLoop) { IsBackground = true, Name = $"dns-udp-{i}" })];
+        _threads = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new Thread(ReceiveLoop) { IsBackground = true, Name = $"dns-udp-{i}" })];
         foreach (Thread thread in _threads)
         {
             thread.Start();
@@ -69,13 +70,13 @@ internal sealed class UdpDnsServer : IAsyncDisposable
                 continue; // e.g. an ICMP error for an earlier send: keep serving
             }
 
-            IPAddress client = clients.Get(remote);
+            IPAddress client = clients.Get(remote, out string clientText);
             long started = Stopwatch.GetTimestamp();
             DnsResult result = _resolver.Answer(buffer.AsSpan(0, received), client, udp: true, name, response);
             if (result.Outcome == DnsOutcome.Answered)
             {
                 Send(response.AsSpan(0, result.Length), remote);
-                Emit(result, name, client, started);
+                Emit(result, name, client, started, clientText);
             }
             else if (result.Outcome == DnsOutcome.Forward)
             {
@@ -104,7 +105,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         {
             (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, client, udp: true, fast, _stop.Token);
             Send(response, remote);
-            Emit(result, name, client, started);
+            Emit(result, name, client, started, null);
         }
         catch (OperationCanceledException)
         {
@@ -112,14 +113,14 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         }
     }
 
-    private void Emit(in DnsResult result, ReadOnlySpan<char> name, IPAddress client, long started)
+    private void Emit(in DnsResult result, ReadOnlySpan<char> name, IPAddress client, long started, string? clientText)
     {
         if (result.Source == DnsSource.RateLimited)
         {
             return; // counted by the limiter; a flood must not flood the event store too
         }
 
-        _events.TryWrite(DnsEvents.Create(result, name[..Math.Min(name.Length, result.Query.NameLength)], client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        _events.TryWrite(DnsEvents.Create(result, name[..Math.Min(name.Length, result.Query.NameLength)], client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText));
     }
 
     public async ValueTask DisposeAsync()
@@ -140,19 +141,23 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         private readonly byte[] _last = new byte[28];
         private int _lastSize;
         private IPAddress _client = IPAddress.None;
+        private string _text = "";
 
-        public IPAddress Get(SocketAddress address)
+        public IPAddress Get(SocketAddress address, out string text)
         {
             ReadOnlySpan<byte> raw = address.Buffer.Span[..address.Size];
             if (raw.Length == _lastSize && raw[4..].SequenceEqual(_last.AsSpan(4, _lastSize - 4)))
             {
+                text = _text;
                 return _client;
             }
 
             var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
             _client = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+            _text = _client.ToString();
             raw.CopyTo(_last);
             _lastSize = raw.Length;
+            text = _text;
             return _client;
         }
     }

@@ -25,7 +25,9 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
     public async Task<byte[]> ExchangeAsync(byte[] query, CancellationToken cancellationToken)
     {
         Port port = Acquire();
-        var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline on the receive loop that completes this: one thread-pool hop fewer per
+        // cache miss (the forwarding that follows does not block: parse, cache, a non-blocking UDP send).
+        var pending = new TaskCompletionSource<byte[]>();
         ushort id;
         do
         {
