@@ -24,7 +24,7 @@ ENV FILTERPROXY__dataDirectory=/var/lib/filterproxy \
     DOTNET_gcServer=0
 USER $APP_UID
 VOLUME /var/lib/filterproxy
-# 3128 explicit proxy, 5300 DNS (UDP and TCP), 8080 admin UI and API.
-EXPOSE 3128 5300/tcp 5300/udp 8080
+# 3128 explicit proxy, 5300 DNS (UDP and TCP), 8080 admin UI and API, 8443 DNS-over-HTTPS.
+EXPOSE 3128 5300/tcp 5300/udp 8080 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["dotnet", "/app/FilterProxy.dll", "health"]
 ENTRYPOINT ["dotnet", "/app/FilterProxy.dll"]

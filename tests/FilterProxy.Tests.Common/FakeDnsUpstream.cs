@@ -118,27 +118,7 @@ public sealed class FakeDnsUpstream : IDisposable
             {
                 using (client)
                 {
-                    NetworkStream s = client.GetStream();
-                    byte[] len = new byte[2];
-                    while (await ReadAll(s, len))
-                    {
-                        byte[] query = new byte[BinaryPrimitives.ReadUInt16BigEndian(len)];
-                        if (!await ReadAll(s, query))
-                        {
-                            return;
-                        }
-
-                        byte[]? answer = await AnswerAsync(query, udp: false);
-                        if (answer is null)
-                        {
-                            continue;
-                        }
-
-                        byte[] framed = new byte[answer.Length + 2];
-                        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)answer.Length);
-                        answer.CopyTo(framed, 2);
-                        await s.WriteAsync(framed);
-                    }
+                    await ServeStreamAsync(client.GetStream());
                 }
             });
         }
@@ -170,29 +150,35 @@ public sealed class FakeDnsUpstream : IDisposable
                     using (var tls = new System.Net.Security.SslStream(client.GetStream()))
                     {
                         await tls.AuthenticateAsServerAsync(certificate);
-                        byte[] len = new byte[2];
-                        while (await ReadAll(tls, len))
-                        {
-                            byte[] query = new byte[BinaryPrimitives.ReadUInt16BigEndian(len)];
-                            if (!await ReadAll(tls, query))
-                            {
-                                return;
-                            }
-
-                            byte[]? answer = await AnswerAsync(query, udp: false);
-                            if (answer is not null)
-                            {
-                                byte[] framed = new byte[answer.Length + 2];
-                                BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)answer.Length);
-                                answer.CopyTo(framed, 2);
-                                await tls.WriteAsync(framed);
-                            }
-                        }
+                        await ServeStreamAsync(tls);
                     }
                 });
             }
         });
         return (IPEndPoint)listener.LocalEndpoint;
+    }
+
+    /// <summary>Length-prefixed DNS over a stream (TCP or TLS), until the client closes it.</summary>
+    private async Task ServeStreamAsync(Stream stream)
+    {
+        byte[] len = new byte[2];
+        while (await ReadAll(stream, len))
+        {
+            byte[] query = new byte[BinaryPrimitives.ReadUInt16BigEndian(len)];
+            if (!await ReadAll(stream, query))
+            {
+                return;
+            }
+
+            byte[]? answer = await AnswerAsync(query, udp: false);
+            if (answer is not null)
+            {
+                byte[] framed = new byte[answer.Length + 2];
+                BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)answer.Length);
+                answer.CopyTo(framed, 2);
+                await stream.WriteAsync(framed);
+            }
+        }
     }
 
     private static async Task<bool> ReadAll(Stream s, byte[] buffer)

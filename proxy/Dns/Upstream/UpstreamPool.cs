@@ -45,17 +45,13 @@ internal sealed class UpstreamPool : IAsyncDisposable
     /// <summary>Builds a query for a question (uncompressed, as sent by the client), with our OPT, and a fresh ID.</summary>
     public static byte[] BuildQuery(ReadOnlySpan<byte> question, bool dnssecOk)
     {
-        byte[] query = new byte[DnsLimits.HeaderSize + question.Length + 11];
+        byte[] query = new byte[DnsLimits.HeaderSize + question.Length + DnsOpt.Size];
         BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(65536));
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(2), 0x0100); // RD
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(4), 1);
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(10), 1);
         question.CopyTo(query.AsSpan(DnsLimits.HeaderSize));
-        Span<byte> opt = query.AsSpan(DnsLimits.HeaderSize + question.Length);
-        opt[0] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(opt[1..], DnsType.OPT);
-        BinaryPrimitives.WriteUInt16BigEndian(opt[3..], DnsLimits.EdnsUdpSize);
-        BinaryPrimitives.WriteUInt32BigEndian(opt[5..], dnssecOk ? 0x8000u : 0u);
+        DnsOpt.Write(query.AsSpan(DnsLimits.HeaderSize + question.Length), dnssecOk);
         return query;
     }
 

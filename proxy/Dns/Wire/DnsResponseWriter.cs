@@ -116,18 +116,13 @@ internal ref struct DnsResponseWriter
     /// <summary>Our OPT record: UDP size 1232, no options (RFC 6891).</summary>
     public bool AddOpt()
     {
-        if (_length + 11 > _buffer.Length)
+        if (_length + DnsOpt.Size > _buffer.Length)
         {
             return false;
         }
 
-        Span<byte> opt = _buffer[_length..];
-        opt[0] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(opt[1..], DnsType.OPT);
-        BinaryPrimitives.WriteUInt16BigEndian(opt[3..], DnsLimits.EdnsUdpSize);
-        BinaryPrimitives.WriteUInt32BigEndian(opt[5..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(opt[9..], 0);
-        _length += 11;
+        DnsOpt.Write(_buffer[_length..]);
+        _length += DnsOpt.Size;
         _additional++;
         return true;
     }

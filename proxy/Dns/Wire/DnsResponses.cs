@@ -107,7 +107,7 @@ internal static class DnsResponses
     public static int Finish(in DnsQuery q, ReadOnlySpan<byte> packet, Span<byte> response, int length, int maxLength)
     {
         BinaryPrimitives.WriteUInt16BigEndian(response, q.Id);
-        int size = length + (q.HasEdns ? 11 : 0);
+        int size = length + (q.HasEdns ? DnsOpt.Size : 0);
         if (size > maxLength)
         {
             var w = new DnsResponseWriter(response);
@@ -125,12 +125,7 @@ internal static class DnsResponses
 
         if (q.HasEdns)
         {
-            Span<byte> opt = response[length..];
-            opt[0] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(opt[1..], DnsType.OPT);
-            BinaryPrimitives.WriteUInt16BigEndian(opt[3..], DnsLimits.EdnsUdpSize);
-            BinaryPrimitives.WriteUInt32BigEndian(opt[5..], 0);
-            BinaryPrimitives.WriteUInt16BigEndian(opt[9..], 0);
+            DnsOpt.Write(response[length..]);
             ushort ar = BinaryPrimitives.ReadUInt16BigEndian(response[10..]);
             BinaryPrimitives.WriteUInt16BigEndian(response[10..], (ushort)(ar + 1));
         }
