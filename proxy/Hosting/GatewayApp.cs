@@ -116,7 +116,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         var adminUri = new Uri(Local(address));
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
-        await StartupBanner.WriteAsync(banner, holder.Current, path, address, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds);
+        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds);
         return new GatewayApp(app, adminUri, dohUri);
     }
 

@@ -98,7 +98,11 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
         {
             Socket = new Socket(spec.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             Socket.Connect(spec.EndPoint);
-            _ = Task.Run(ReceiveLoopAsync);
+
+            // A dedicated blocking receive thread: an answer completes its waiting query on this thread,
+            // with no hop through the socket engine and the thread pool (measured: that hop dominated a
+            // cache miss). The thread ends when the socket is closed (after at most 256 queries + 10 s).
+            new Thread(ReceiveLoop) { IsBackground = true, Name = "dns-upstream" }.Start();
         }
 
         public Socket Socket { get; }
@@ -121,7 +125,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
             }
         }
 
-        private async Task ReceiveLoopAsync()
+        private void ReceiveLoop()
         {
             byte[] buffer = new byte[65535];
             while (true)
@@ -129,7 +133,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
                 int n;
                 try
                 {
-                    n = await Socket.ReceiveAsync(buffer, SocketFlags.None);
+                    n = Socket.Receive(buffer, SocketFlags.None);
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
                 {
