@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using FilterProxy.Core.Configuration;
 
 namespace FilterProxy.Cli;
 
@@ -16,19 +15,14 @@ internal static class HealthCommand
             string? target = parse.GetValue(url);
             if (target is null)
             {
-                IReadOnlyDictionary<string, string> environment = PolicyLoader.ProcessEnvironment();
-                try
+                if (await PolicyArguments.CompileOrReportAsync(parse.GetValue(CommandLine.ConfigOption), error) is not { } compiled)
                 {
-                    CompiledConfig compiled = PolicyCompiler.Compile(ConfigLoader.Load(ConfigLoader.Locate(parse.GetValue(CommandLine.ConfigOption), environment), environment));
-                    IPAddress address = compiled.Settings.ListenAddress;
-                    string host = address.Equals(IPAddress.Any) ? "127.0.0.1" : address.Equals(IPAddress.IPv6Any) ? "[::1]" : address.ToString();
-                    target = $"http://{host}:{compiled.Settings.AdminPort}/healthz";
-                }
-                catch (ConfigException ex)
-                {
-                    await error.WriteLineAsync(ex.Message);
                     return 2;
                 }
+
+                IPAddress address = compiled.Settings.ListenAddress;
+                string host = address.Equals(IPAddress.Any) ? "127.0.0.1" : address.Equals(IPAddress.IPv6Any) ? "[::1]" : address.ToString();
+                target = $"http://{host}:{compiled.Settings.AdminPort}/healthz";
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

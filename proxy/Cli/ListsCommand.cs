@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Lists;
 using Spectre.Console;
 
@@ -22,15 +21,8 @@ internal static class ListsCommand
 
     private static async Task<int> RunAsync(string? configPath, bool download, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        IReadOnlyDictionary<string, string> environment = PolicyLoader.ProcessEnvironment();
-        CompiledConfig compiled;
-        try
+        if (await PolicyArguments.CompileOrReportAsync(configPath, error) is not { } compiled)
         {
-            compiled = PolicyCompiler.Compile(ConfigLoader.Load(ConfigLoader.Locate(configPath, environment), environment));
-        }
-        catch (ConfigException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
             return 2;
         }
 

@@ -15,6 +15,21 @@ internal static class PolicyArguments
         return await new PolicyLoader(http: null, TimeProvider.System).LoadAsync(path, environment, null, progress, cancellationToken);
     }
 
+    /// <summary>The configuration (file and environment), validated; null after writing every error to <paramref name="error"/>.</summary>
+    public static async Task<CompiledConfig?> CompileOrReportAsync(string? configPath, TextWriter error)
+    {
+        IReadOnlyDictionary<string, string> environment = PolicyLoader.ProcessEnvironment();
+        try
+        {
+            return PolicyCompiler.Compile(ConfigLoader.Load(ConfigLoader.Locate(configPath, environment), environment));
+        }
+        catch (ConfigException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return null;
+        }
+    }
+
     /// <summary>
     /// Reads "--at": ISO 8601 with an offset ("2026-11-23T12:30:00Z"), a local date and time in the
     /// school's time zone ("2026-11-23 12:30"), or a time today ("12:30").

@@ -18,19 +18,19 @@ internal sealed partial class DnsResolver
     /// The slow path: ask the upstreams (identical questions in flight share one upstream query), check
     /// CNAME targets against policy, cache, and fit the answer to the client. Upstream failure → SERVFAIL.
     /// </summary>
-    public async Task<(byte[] Response, DnsResult Result)> ForwardAsync(byte[] packet, IPAddress client, bool udp, DnsResult result, CancellationToken cancellationToken)
+    /// <param name="name">The query name as <see cref="Answer"/> wrote it (the caller already holds it as a string).</param>
+    public async Task<(byte[] Response, DnsResult Result)> ForwardAsync(byte[] packet, string name, IPAddress client, bool udp, DnsResult result, CancellationToken cancellationToken)
     {
         DnsQuery q = result.Query;
         PolicySnapshot snapshot = snapshots.Current;
         DnsSettings settings = snapshot.Settings.Dns;
-        string name = QueryName(packet);
         string key = CacheKey(name, q, result.SafeTarget);
         Fetched fetched;
         try
         {
             fetched = await Coalesce(key, () => result.SafeTarget is null
                 ? FetchAsync(packet.AsMemory(DnsLimits.HeaderSize, q.QuestionEnd - DnsLimits.HeaderSize), name, q, key, settings, cancellationToken)
-                : FetchSafeSearchAsync(packet, name, result.SafeTarget, q, key, settings, cancellationToken));
+                : FetchSafeSearchAsync(packet, result.SafeTarget, q, key, settings, cancellationToken));
         }
         catch (DnsUpstreamException)
         {
@@ -104,7 +104,7 @@ internal sealed partial class DnsResolver
     }
 
     /// <summary>A safe-search answer: CNAME from the asked name to the vendor's safe host, plus that host's addresses.</summary>
-    private async Task<Fetched> FetchSafeSearchAsync(byte[] packet, string name, string target, DnsQuery q, string key, DnsSettings settings, CancellationToken cancellationToken)
+    private async Task<Fetched> FetchSafeSearchAsync(byte[] packet, string target, DnsQuery q, string key, DnsSettings settings, CancellationToken cancellationToken)
     {
         byte[] targetQuestion = new byte[DnsLimits.MaxNameLength + 5];
         int nameLength = DnsName.Write(target, targetQuestion);
@@ -133,16 +133,7 @@ internal sealed partial class DnsResolver
 
         int length = writer.Finish();
         cache.StoreComposed(key, composed.AsSpan(0, length), [.. ttlOffsets], (int)ttl, settings);
-        _ = name;
         return new Fetched(composed[..length], [], message.Rcode, upstream.Text, latency);
-    }
-
-    private static string QueryName(byte[] packet)
-    {
-        int offset = DnsLimits.HeaderSize;
-        Span<char> buffer = stackalloc char[DnsLimits.MaxNameChars];
-        DnsName.TryRead(packet, ref offset, buffer, out int length, out _);
-        return new string(buffer[..length]);
     }
 
     private static string CacheKey(string name, in DnsQuery q, string? safeTarget)

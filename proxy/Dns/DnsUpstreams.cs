@@ -7,41 +7,49 @@ namespace FilterProxy.Dns;
 internal sealed class DnsUpstreams(TimeProvider time, Func<DnsUpstream, IDnsUpstream>? factory = null) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
-    private UpstreamPool? _pool;
+    private Current? _current;
 
     public UpstreamPool For(DnsSettings settings)
     {
-        UpstreamPool? pool = Volatile.Read(ref _pool);
-        string key = string.Join(',', settings.Upstreams.Select(static u => u.Text)) + "|" + settings.UpstreamTimeout.TotalMilliseconds;
-        if (pool is not null && pool.Key == key)
+        // Snapshots are immutable: the same settings object means the same pool, with no work per query.
+        Current? current = Volatile.Read(ref _current);
+        if (current is not null && ReferenceEquals(current.Settings, settings))
         {
-            return pool;
+            return current.Pool;
         }
 
         lock (_lock)
         {
-            if (_pool is null || _pool.Key != key)
+            string key = UpstreamPool.KeyOf(settings.Upstreams, settings.UpstreamTimeout);
+            UpstreamPool pool;
+            if (_current is not null && _current.Pool.Key == key)
             {
-                UpstreamPool? old = _pool;
-                _pool = new UpstreamPool(settings.Upstreams, settings.UpstreamTimeout, time, factory);
-                if (old is not null)
+                pool = _current.Pool; // a reload that left the upstreams alone keeps their health state
+            }
+            else
+            {
+                pool = new UpstreamPool(settings.Upstreams, settings.UpstreamTimeout, time, factory);
+                if (_current?.Pool is { } old)
                 {
                     // Let queries in flight finish on the old pool before closing its connections.
                     _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => old.DisposeAsync().AsTask(), TaskScheduler.Default);
                 }
             }
 
-            return _pool;
+            Volatile.Write(ref _current, new Current(settings, pool));
+            return pool;
         }
     }
 
-    public UpstreamPool? Current => Volatile.Read(ref _pool);
+    public UpstreamPool? Pool => Volatile.Read(ref _current)?.Pool;
 
     public async ValueTask DisposeAsync()
     {
-        if (_pool is not null)
+        if (_current is not null)
         {
-            await _pool.DisposeAsync();
+            await _current.Pool.DisposeAsync();
         }
     }
+
+    private sealed record Current(DnsSettings Settings, UpstreamPool Pool);
 }

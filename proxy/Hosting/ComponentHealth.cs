@@ -11,11 +11,11 @@ internal sealed class DnsHealth(DnsUpstreams upstreams, DnsCache cache, DnsRateL
 {
     public string Name => "dns";
 
-    public bool Healthy => snapshots.Current.Settings.Dns.Upstreams.Count > 0 && (upstreams.Current?.Health.Any(static h => h.Up) ?? true);
+    public bool Healthy => snapshots.Current.Settings.Dns.Upstreams.Count > 0 && (upstreams.Pool?.Health.Any(static h => h.Up) ?? true);
 
     public object Report() => new
     {
-        upstreams = upstreams.Current?.Health.Select(static h => new { upstream = h.Upstream, up = h.Up, failures = h.Failures }).ToArray()
+        upstreams = upstreams.Pool?.Health.Select(static h => new { upstream = h.Upstream, up = h.Up, failures = h.Failures }).ToArray()
             ?? [.. snapshots.Current.Settings.Dns.Upstreams.Select(static u => new { upstream = u.Text, up = true, failures = 0 })],
         cacheEntries = cache.Count,
         cacheHits = Interlocked.Read(ref cache.Hits),

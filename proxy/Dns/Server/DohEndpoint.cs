@@ -102,7 +102,7 @@ internal static class DohEndpoint
                 answer = response[..result.Length];
                 break;
             default:
-                (answer, result) = await resolver.ForwardAsync(packet, client, udp: false, result, context.RequestAborted);
+                (answer, result) = await resolver.ForwardAsync(packet, queryName, client, udp: false, result, context.RequestAborted);
                 break;
         }
 

@@ -159,7 +159,7 @@ internal sealed class TcpDnsServer : IAsyncDisposable
     {
         try
         {
-            (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, client, udp: false, fast, _stop.Token);
+            (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, name, client, udp: false, fast, _stop.Token);
             await WriteAsync(stream, writeLock, response);
             Emit(result, name, client, started);
         }

@@ -76,7 +76,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
             if (result.Outcome == DnsOutcome.Answered)
             {
                 Send(response.AsSpan(0, result.Length), remote);
-                Emit(result, name, client, started, clientText);
+                Emit(result, name.AsSpan(0, result.Query.NameLength), client, started, clientText);
             }
             else if (result.Outcome == DnsOutcome.Forward)
             {
@@ -103,7 +103,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
     {
         try
         {
-            (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, client, udp: true, fast, _stop.Token);
+            (byte[] response, DnsResult result) = await _resolver.ForwardAsync(packet, name, client, udp: true, fast, _stop.Token);
             Send(response, remote);
             Emit(result, name, client, started, null);
         }
@@ -113,6 +113,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         }
     }
 
+    /// <param name="name">Exactly the query name (the fast path slices its buffer; the forward path has the string).</param>
     private void Emit(in DnsResult result, ReadOnlySpan<char> name, IPAddress client, long started, string? clientText)
     {
         if (result.Source == DnsSource.RateLimited)
@@ -120,7 +121,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
             return; // counted by the limiter; a flood must not flood the event store too
         }
 
-        _events.TryWrite(DnsEvents.Create(result, name[..Math.Min(name.Length, result.Query.NameLength)], client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText));
+        _events.TryWrite(DnsEvents.Create(result, name, client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText));
     }
 
     public async ValueTask DisposeAsync()

@@ -24,8 +24,12 @@ internal sealed class UpstreamPool : IAsyncDisposable
         _members = [.. upstreams.Select(u => new Member(factory(u)))];
         _timeout = timeout;
         _time = time;
-        Key = string.Join(',', upstreams.Select(static u => u.Text)) + "|" + timeout.TotalMilliseconds;
+        Key = KeyOf(upstreams, timeout);
     }
+
+    /// <summary>What identifies a pool's configuration (a reload rebuilds the pool only when this changes).</summary>
+    public static string KeyOf(IReadOnlyList<DnsUpstream> upstreams, TimeSpan timeout) =>
+        string.Join(',', upstreams.Select(static u => u.Text)) + "|" + timeout.TotalMilliseconds;
 
     /// <summary>Identifies the configuration this pool was built from (a reload rebuilds it when this changes).</summary>
     public string Key { get; }

@@ -189,7 +189,7 @@ public sealed class DnsResolverTests
         (byte[] ok, DnsResult r) = await f.AskAsync(DnsPackets.Query("allowed.test"));
         Assert.Equal(0, DnsPackets.Rcode(ok));
         Assert.Equal(f.Upstream.Address, r.Upstream);
-        Assert.False(f.Upstreams.Current!.Health[0].Up);
+        Assert.False(f.Upstreams.Pool!.Health[0].Up);
 
         f.Upstream.Dispose();
         (byte[] fail, DnsResult down) = await f.AskAsync(DnsPackets.Query("other.test"));

@@ -52,7 +52,7 @@ internal sealed class ResolverFixture : IDisposable
         return result.Outcome switch
         {
             DnsOutcome.Answered => (response[..result.Length], result),
-            DnsOutcome.Forward => await Resolver.ForwardAsync(query, client ?? Client, udp, result, CancellationToken.None),
+            DnsOutcome.Forward => await Resolver.ForwardAsync(query, new string(name, 0, result.Query.NameLength), client ?? Client, udp, result, CancellationToken.None),
             _ => ([], result),
         };
     }
