@@ -19,6 +19,22 @@ public sealed class FilterProxyConfig
     public List<SuspensionConfig?>? Suspensions { get; set; }
     public List<ListConfig?>? Lists { get; set; }
     public DnsConfig? Dns { get; set; }
+    public HttpConfig? Http { get; set; }
+}
+
+public sealed class HttpConfig
+{
+    public List<string>? NeverIntercept { get; set; }
+    public int? ConnectTimeoutMs { get; set; }
+    public int? ScanMaxBytes { get; set; }
+    public int? ScanTimeoutMs { get; set; }
+    public int? MaxConnectionsPerClient { get; set; }
+    public int? InterceptFallbackMinutes { get; set; }
+    public List<string>? GoogleAllowedDomains { get; set; }
+    public List<string>? MicrosoftTenants { get; set; }
+    public string? MicrosoftTenantContext { get; set; }
+    public List<string>? TrustedUpstreamCaFiles { get; set; }
+    public List<string>? PhraseLists { get; set; }
 }
 
 public sealed class DnsConfig
@@ -58,6 +74,8 @@ public sealed class ProfileConfig
     public string? YouTube { get; set; }
     public double? ContentThreshold { get; set; }
     public string? Tls { get; set; }
+    public List<string>? ConnectPorts { get; set; }
+    public string? OnScanFailure { get; set; }
     public string? DefaultAction { get; set; }
     public List<string>? Allow { get; set; }
     public List<string>? Deny { get; set; }

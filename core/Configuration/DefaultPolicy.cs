@@ -47,6 +47,7 @@ public static class DefaultPolicy
             Description = "Staff: can research drugs, self-harm and violence for safeguarding and teaching",
             BlockedCategories = ["discrimination", "extremism", "gambling", "malware", "pornography", "piracy", "dating", "proxies", "dns-over-https"],
             SafeSearch = "moderate", YouTube = "moderate", ContentThreshold = 0.9, Tls = "intercept", DefaultAction = "allow",
+            ConnectPorts = ["*"], OnScanFailure = "allow",
         },
         ["guest"] = new()
         {

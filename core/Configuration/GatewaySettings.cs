@@ -22,6 +22,7 @@ public sealed record GatewaySettings
     public int? TransparentHttpsPort { get; init; }
     public required IReadOnlyList<string> AllowedClients { get; init; }
     public DnsSettings Dns { get; init; } = new();
+    public HttpSettings Http { get; init; } = new();
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

@@ -26,6 +26,18 @@ public static partial class PolicyCompiler
         AddEntries(p.Allow, allow, name, "allow", DecisionReason.Allow, e);
         AddEntries(p.Deny, deny, name, "deny", DecisionReason.Deny, e);
 
+        IReadOnlyList<int>? ports = [443];
+        if (p.ConnectPorts is { } portTexts)
+        {
+            ports = portTexts.Contains("*") ? null : [.. portTexts.Select((t, i) => ParsePort(t, $"{path}.connectPorts[{i}]", e))];
+        }
+
+        string scanFailure = p.OnScanFailure ?? "block";
+        if (scanFailure is not ("block" or "allow"))
+        {
+            e.Add(new ConfigError($"{path}.onScanFailure", $"'{scanFailure}' is not one of: block, allow"));
+        }
+
         return new Profile
         {
             Name = name,
@@ -35,6 +47,8 @@ public static partial class PolicyCompiler
             YouTube = ParseEnum(p.YouTube, SafeSearchLevel.Strict, $"{path}.youTube", e),
             ContentThreshold = threshold,
             Tls = ParseEnum(p.Tls, TlsMode.Intercept, $"{path}.tls", e),
+            ConnectPorts = ports,
+            ScanFailOpen = scanFailure == "allow",
             DefaultBlock = defaultAction == "block",
             AllowEntries = p.Allow ?? [],
             DenyEntries = p.Deny ?? [],
@@ -42,6 +56,17 @@ public static partial class PolicyCompiler
             Deny = deny.Build(),
             Schedules = schedules.TryGetValue(name, out List<ScheduleRule>? mine) ? [.. mine] : [],
         }.Seal();
+    }
+
+    private static int ParsePort(string text, string path, List<ConfigError> e)
+    {
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port is > 0 and <= 65535)
+        {
+            return port;
+        }
+
+        e.Add(new ConfigError(path, $"'{text}' is not a port (1–65535, or \"*\" for any)"));
+        return 0;
     }
 
     private static void AddEntries(List<string>? entries, RuleSetBuilder<PolicyRule> builder, string profile, string kind, DecisionReason reason, List<ConfigError> e)

@@ -87,6 +87,7 @@ public static partial class PolicyCompiler
             TransparentHttpsPort = listen.TransparentHttpsPort is { } ts ? Port(ts, 0, "transparentHttpsPort") : null,
             AllowedClients = config.AllowedClients ?? [.. DefaultPolicy.AllowedClients],
             Dns = CompileDns(config.Dns, e),
+            Http = CompileHttp(config.Http, baseDirectory, e),
         };
 
         int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0, settings.Dns.DohPort ?? 0];
@@ -210,6 +211,8 @@ public static partial class PolicyCompiler
         YouTube = o.YouTube ?? b.YouTube,
         ContentThreshold = o.ContentThreshold ?? b.ContentThreshold,
         Tls = o.Tls ?? b.Tls,
+        ConnectPorts = o.ConnectPorts ?? b.ConnectPorts,
+        OnScanFailure = o.OnScanFailure ?? b.OnScanFailure,
         DefaultAction = o.DefaultAction ?? b.DefaultAction,
         Allow = o.Allow ?? b.Allow,
         Deny = o.Deny ?? b.Deny,

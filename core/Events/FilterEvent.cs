@@ -17,6 +17,8 @@ public enum EventKind
 /// </summary>
 public sealed record FilterEvent
 {
+    /// <summary>A short reference (shown on block pages, quoted in review requests); null when the path does not assign one.</summary>
+    public string? Id { get; init; }
     public required DateTimeOffset Time { get; init; }
     public required EventKind Kind { get; init; }
     public string? Node { get; init; }
@@ -35,6 +37,10 @@ public sealed record FilterEvent
     public string? List { get; init; }
     public int Status { get; init; }
     public long Bytes { get; init; }
+    /// <summary>The content check's explanation: the phrases or n-grams that weighed most, and the score.</summary>
+    public string? Content { get; init; }
+    /// <summary>A note the user typed (block-page review and report actions), bounded.</summary>
+    public string? Note { get; init; }
     public double LatencyMs { get; init; }
 
     // DNS

@@ -16,6 +16,12 @@ public sealed class Profile
     /// <summary>Content classifier score (0–1) at or above which a page is blocked; lower is stricter.</summary>
     public double ContentThreshold { get; init; } = 0.7;
     public TlsMode Tls { get; init; }
+    /// <summary>Ports a CONNECT tunnel may reach; null means any port (staff). Pupils: 443 only, so tunnels cannot carry VPNs or other protocols.</summary>
+    public IReadOnlyList<int>? ConnectPorts { get; init; } = [443];
+    /// <summary>When the content check fails or times out: allow (logged) instead of block. Off for pupils: a filter fails closed.</summary>
+    public bool ScanFailOpen { get; init; }
+
+    public bool AllowsConnectPort(int port) => ConnectPorts is null || ConnectPorts.Contains(port);
     /// <summary>A walled garden: block whatever no list or rule allows.</summary>
     public bool DefaultBlock { get; init; }
     public IReadOnlyList<string> AllowEntries { get; init; } = [];

@@ -8,11 +8,13 @@ using FilterProxy.Dns;
 using FilterProxy.Dns.Cache;
 using FilterProxy.Dns.Server;
 using FilterProxy.Events;
+using FilterProxy.Http;
 using FilterProxy.Tls;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FilterProxy.Hosting;
 
@@ -24,14 +26,22 @@ internal sealed class GatewayApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayApp(WebApplication app, Uri adminUri, Uri? dohUri)
+    private GatewayApp(WebApplication app, Uri adminUri, Uri? dohUri, IReadOnlyList<IPEndPoint> proxyEndPoints)
     {
         _app = app;
         AdminUri = adminUri;
         DohUri = dohUri;
+        ProxyEndPoint = Loopback(proxyEndPoints[0]);
+        TransparentEndPoints = proxyEndPoints.Skip(1).Select(Loopback).ToArray();
     }
 
     public Uri AdminUri { get; }
+
+    /// <summary>The explicit proxy's endpoint (loopback when listening on any address).</summary>
+    public IPEndPoint ProxyEndPoint { get; }
+
+    /// <summary>The transparent HTTP and HTTPS listeners, in that order, when configured.</summary>
+    public IReadOnlyList<IPEndPoint> TransparentEndPoints { get; }
 
     /// <summary>The DNS-over-HTTPS URL, or null when dohPort is off.</summary>
     public Uri? DohUri { get; }
@@ -67,16 +77,22 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        ListenOptions? adminListener = null;
+        List<ListenOptions> proxyListeners = [];
         builder.WebHost.ConfigureKestrel(k =>
         {
-            // Secure defaults (Kestrel's own limits are kept; these make the admin port small and quiet).
+            // Secure defaults, Kestrel's own kept (32 KB of request headers, 100 headers, 30 s to send them, minimum body
+            // data rates against slow clients); the admin port takes small bodies only (proxied requests lift this per request).
             k.AddServerHeader = false;
+            k.AllowHostHeaderOverride = true;
             k.Limits.MaxRequestBodySize = 1 << 20;
-            k.Listen(snapshot.Settings.ListenAddress, snapshot.Settings.AdminPort);
+            k.Listen(snapshot.Settings.ListenAddress, snapshot.Settings.AdminPort, listen => adminListener = listen);
             if (dohCertificate is not null)
             {
                 k.Listen(snapshot.Settings.ListenAddress, dns.DohPort!.Value, listen => listen.UseHttps(dohCertificate));
             }
+
+            proxyListeners = ProxyHosting.Listen(k, snapshot.Settings);
         });
         var holder = new PolicySnapshotHolder(snapshot);
         builder.Services.AddSingleton(time);
@@ -100,25 +116,38 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         builder.Services.AddSingleton<IHealthReporter, DnsHealth>();
         builder.Services.AddSingleton<IHealthReporter, EventHealth>();
+        builder.Services.AddFilterProxyHttp(snapshot.Settings.Http);
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ClientAccessMiddleware>();
+        app.UseFilterProxyHttp();
         app.MapFilterProxyAdmin();
         DohEndpoint.Map(app);
         app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file"));
+        app.MapGet("/ca", (SchoolCertificateAuthority authority) => Results.Content(CertificatePage.Html(authority), "text/html; charset=utf-8"));
+        app.MapGet("/proxy.pac", (HttpContext context, PolicySnapshotHolder policy) => Results.Text(
+            ProxyAutoConfig.Script(context.Request.Host.Host, proxyListeners[0].IPEndPoint!.Port), "application/x-ns-proxy-autoconfig"));
         await app.StartAsync(cancellationToken);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FilterProxy");
         PolicyReloader.Report(logger, holder.Current, "start", loadMilliseconds);
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        string address = addresses.First(static a => a.StartsWith("http:", StringComparison.Ordinal));
+        IPEndPoint admin = adminListener!.IPEndPoint!;
+        string address = $"http://{(admin.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{admin.Address}]" : admin.Address)}:{admin.Port}";
         string? doh = addresses.FirstOrDefault(static a => a.StartsWith("https:", StringComparison.Ordinal));
         var adminUri = new Uri(Local(address));
+        IPEndPoint[] proxyEndPoints = [.. proxyListeners.Select(static l => l.IPEndPoint!)];
+        app.Services.GetRequiredService<ProxyEndpoints>().Set(proxyEndPoints.Select(static e => e.Port));
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
-        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds);
-        return new GatewayApp(app, adminUri, dohUri);
+        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints);
+        return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);
     }
+
+    private static IPEndPoint Loopback(IPEndPoint endPoint) =>
+        endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
+        : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
+        : endPoint;
 
     private static string Local(string address) =>
         address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal);

@@ -7,7 +7,7 @@ namespace FilterProxy.Hosting;
 /// <summary>What the gateway prints at start: every default a new user relies on, and what is live.</summary>
 internal static class StartupBanner
 {
-    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds)
+    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds, IReadOnlyList<System.Net.IPEndPoint> proxy)
     {
         GatewaySettings g = s.Settings;
         string version = typeof(StartupBanner).Assembly.GetName().Version?.ToString(3) ?? "?";
@@ -16,13 +16,13 @@ internal static class StartupBanner
         await o.WriteLineAsync($"  data         {g.DataDirectory}");
         await o.WriteLineAsync($"  time zone    {s.TimeZone.Id}");
         await o.WriteLineAsync($"  admin + API  {adminAddress}  (GET /healthz, /api/lists, /api/check?url=…&profile=…)");
-        await o.WriteLineAsync($"  proxy        port {g.ProxyPort} (explicit HTTP/HTTPS proxy): not in this build yet");
+        await o.WriteLineAsync($"  proxy        {proxy[0]} explicit HTTP/HTTPS proxy (PAC file: http://{proxy[0]}/proxy.pac); unknown clients' HTTPS is {s.UnknownClientProfile.Tls.ToString().ToLowerInvariant()}d");
         DnsSettings d = g.Dns;
         string upstreams = d.Upstreams.Count == 0 ? "NONE (set dns.upstreams): only blocked and local names are answered" : string.Join(", ", d.Upstreams) + (d.UpstreamsFromSystem ? " (from /etc/resolv.conf)" : "");
         await o.WriteLineAsync($"  dns          {dns} UDP and TCP; blocked names answer {d.BlockResponse.ToString().ToLowerInvariant()}; upstreams {upstreams}");
         await o.WriteLineAsync($"  doh          {(doh is null ? "off (set dns.dohPort)" : doh.ToString())}");
-        await o.WriteLineAsync($"  school CA    {caPath} (also at {new Uri(adminLocal, "/school-ca.crt")})");
-        await o.WriteLineAsync($"  transparent  {(g.TransparentHttpPort is null && g.TransparentHttpsPort is null ? "off (set listen.transparentHttpPort / transparentHttpsPort)" : $"http {g.TransparentHttpPort?.ToString() ?? "off"}, https {g.TransparentHttpsPort?.ToString() ?? "off"}: not in this build yet")}");
+        await o.WriteLineAsync($"  school CA    {caPath} (install page: {new Uri(adminLocal, "/ca")})");
+        await o.WriteLineAsync($"  transparent  {(g.TransparentHttpPort is null && g.TransparentHttpsPort is null ? "off (set listen.transparentHttpPort / transparentHttpsPort)" : string.Join(", ", proxy.Skip(1)) + " (redirect TCP 80/443 here with iptables/nft; see the README)")}");
         await o.WriteLineAsync($"  clients      {string.Join(", ", g.AllowedClients)}");
         await o.WriteLineAsync($"  profiles     {string.Join(", ", s.Profiles.Select(p => p == s.UnknownClientProfile ? $"{p.Name} (unknown clients)" : p.Name))}");
         await o.WriteLineAsync($"  groups       {(s.Groups.Count == 0 ? "none: every client gets the unknown-client profile" : string.Join(", ", s.Groups.Select(static x => $"{x.Name}→{x.Profile.Name}")))}");

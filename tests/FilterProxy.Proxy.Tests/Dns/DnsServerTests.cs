@@ -33,6 +33,7 @@ public sealed class DnsServerTests : IAsyncLifetime
         {
             ["FILTERPROXY__listen__address"] = "127.0.0.1",
             ["FILTERPROXY__listen__adminPort"] = "0",
+            ["FILTERPROXY__listen__proxyPort"] = "0",
             ["FILTERPROXY__listen__dnsPort"] = "0",
         };
         _app = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);

@@ -45,6 +45,7 @@ public sealed class UpstreamTransportTests
         {
             ["FILTERPROXY__listen__address"] = "127.0.0.1",
             ["FILTERPROXY__listen__adminPort"] = "0",
+            ["FILTERPROXY__listen__proxyPort"] = "0",
             ["FILTERPROXY__listen__dnsPort"] = "0",
         };
         await using GatewayApp gateway = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);

@@ -20,6 +20,7 @@ public sealed class GatewayAppTests : IAsyncLifetime
     {
         ["FILTERPROXY__listen__address"] = "127.0.0.1",
         ["FILTERPROXY__listen__adminPort"] = "0",
+        ["FILTERPROXY__listen__proxyPort"] = "0",
         ["FILTERPROXY__listen__dnsPort"] = "0",
         ["FILTERPROXY__dns__dohPort"] = "0",
         ["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9", // never asked here; tests stay on loopback

@@ -26,6 +26,7 @@ public sealed partial class GatewayProcessTests : IDisposable
         };
         info.Environment["FILTERPROXY__listen__address"] = "127.0.0.1";
         info.Environment["FILTERPROXY__listen__adminPort"] = "0";
+        info.Environment["FILTERPROXY__listen__proxyPort"] = "0";
         info.Environment["FILTERPROXY__listen__dnsPort"] = "0";
         info.Environment["FILTERPROXY__dns__dohPort"] = "0";
         info.Environment["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9"; // never asked in these tests
@@ -85,7 +86,7 @@ public sealed partial class GatewayProcessTests : IDisposable
             lock (lines)
             {
                 string banner = string.Join('\n', lines);
-                Assert.Contains("port 3128", banner, StringComparison.Ordinal);
+                Assert.Matches(@"proxy\s+127\.0\.0\.1:\d+ explicit HTTP/HTTPS proxy", banner);
                 Assert.Matches(@"dns\s+127\.0\.0\.1:\d+ UDP and TCP", banner);
                 Assert.Matches(@"doh\s+https://127\.0\.0\.1:\d+/dns-query", banner);
                 Assert.Contains("nursery-ks1 (unknown clients)", banner, StringComparison.Ordinal);
@@ -93,6 +94,13 @@ public sealed partial class GatewayProcessTests : IDisposable
             }
 
             Assert.True(Directory.Exists(Path.Combine(_dir.Path, "data")));
+            string proxy;
+            lock (lines)
+            {
+                proxy = System.Text.RegularExpressions.Regex.Match(string.Join('\n', lines), @"proxy\s+(127\.0\.0\.1:\d+)").Groups[1].Value;
+            }
+
+            Assert.Contains("FindProxyForURL", await Curl($"http://{proxy}/proxy.pac"), StringComparison.Ordinal);
             var healthOutput = new StringWriter();
             Assert.Equal(0, await FilterProxy.Cli.CommandLine.RunAsync(["health", "--url", admin + "/healthz"], healthOutput, TextWriter.Null));
             Assert.Contains("\"status\":\"ok\"", healthOutput.ToString(), StringComparison.Ordinal);
@@ -118,7 +126,7 @@ public sealed partial class GatewayProcessTests : IDisposable
     [Fact]
     public void Run_InvalidConfig_RefusesToStartAndSaysWhy()
     {
-        _dir.File("filterproxy.json", """{ "listen": { "proxyPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
+        _dir.File("filterproxy.json", """{ "listen": { "transparentHttpPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
         using Process gateway = Start(out List<string> lines);
         try
         {
@@ -131,7 +139,7 @@ public sealed partial class GatewayProcessTests : IDisposable
                 all = string.Join('\n', lines);
             }
 
-            Assert.Contains("listen.proxyPort: -1 is not a port number", all, StringComparison.Ordinal);
+            Assert.Contains("listen.transparentHttpPort: -1 is not a port number", all, StringComparison.Ordinal);
             Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
             Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
         }

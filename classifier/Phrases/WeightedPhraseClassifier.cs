@@ -1,0 +1,106 @@
+using System.Buffers;
+using FilterProxy.Classifier.Extraction;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Content;
+
+namespace FilterProxy.Classifier.Phrases;
+
+/// <summary>
+/// Scores text with weighted phrase lists: each phrase found adds its weight to its category (at most
+/// <see cref="MaxCountPerPhrase"/> times, so one repeated word cannot carry a page), and a category's total
+/// maps to a 0–1 score: <c>1 − e^(−total/100)</c> (100 → 0.63, 200 → 0.86). Negative phrases (Childline,
+/// "drug education") pull a category down, so help and teaching pages are not blocked for the words they explain.
+/// Stands behind <see cref="IContentClassifier"/> until the trained model lands; the model will combine with it.
+/// </summary>
+public sealed class WeightedPhraseClassifier : IContentClassifier
+{
+    public const int MaxCountPerPhrase = 5;
+    private const double Scale = 100;
+    private const int MaxEvidence = 5;
+
+    private readonly Dictionary<ulong, WeightedPhrase> _phrases;
+    private readonly HashSet<ulong> _firstWords;
+    private readonly int _maxWords;
+
+    public WeightedPhraseClassifier(IEnumerable<WeightedPhrase> phrases)
+    {
+        _phrases = [];
+        _firstWords = [];
+        foreach (WeightedPhrase phrase in phrases)
+        {
+            ulong[] words = new ulong[(phrase.Phrase.Length / 2) + 1];
+            int count = PhraseTokens.Hashes(phrase.Phrase, words);
+            _phrases[PhraseTokens.PhraseKey(phrase.Phrase)] = phrase;
+            _firstWords.Add(words[0]);
+            _maxWords = Math.Max(_maxWords, count);
+        }
+    }
+
+    public string Name => "phrases";
+
+    public int Count => _phrases.Count;
+
+    public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ClassifyText(TextExtractor.Extract(sample), cancellationToken));
+
+    public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default)
+    {
+        ulong[] words = ArrayPool<ulong>.Shared.Rent((text.Length / 2) + 1);
+        try
+        {
+            int count = PhraseTokens.Hashes(text, words);
+            Dictionary<WeightedPhrase, int>? found = null;
+            for (int i = 0; i < count; i++)
+            {
+                if ((i & 4095) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (!_firstWords.Contains(words[i]))
+                {
+                    continue;
+                }
+
+                ulong key = 0;
+                for (int n = 0; n < _maxWords && i + n < count; n++)
+                {
+                    key = PhraseTokens.Combine(key, words[i + n], n);
+                    if (_phrases.TryGetValue(key, out WeightedPhrase? phrase))
+                    {
+                        found ??= [];
+                        found[phrase] = found.GetValueOrDefault(phrase) + 1;
+                    }
+                }
+            }
+
+            return found is null ? ContentVerdict.Clean : Score(found);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(words);
+        }
+    }
+
+    private static ContentVerdict Score(Dictionary<WeightedPhrase, int> found)
+    {
+        var scores = new List<CategoryScore>();
+        foreach (IGrouping<Category, KeyValuePair<WeightedPhrase, int>> group in found.GroupBy(static f => f.Key.Category))
+        {
+            int total = group.Sum(static f => f.Key.Weight * Math.Min(f.Value, MaxCountPerPhrase));
+            if (total <= 0)
+            {
+                continue;
+            }
+
+            string[] evidence = [.. group
+                .OrderByDescending(static f => Math.Abs(f.Key.Weight * Math.Min(f.Value, MaxCountPerPhrase)))
+                .Take(MaxEvidence)
+                .Select(static f => $"{f.Key.Phrase} ({(f.Key.Weight > 0 ? "+" : "")}{f.Key.Weight}{(f.Value > 1 ? $" ×{Math.Min(f.Value, MaxCountPerPhrase)}" : "")})")];
+            scores.Add(new CategoryScore(group.Key, 1 - Math.Exp(-total / Scale), evidence));
+        }
+
+        scores.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        return new ContentVerdict(scores);
+    }
+}

@@ -1,0 +1,54 @@
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Core.Configuration;
+
+/// <summary>
+/// The HTTP/HTTPS proxy's settings. Each default is chosen for a school network and documented in the README.
+/// </summary>
+public sealed record HttpSettings
+{
+    /// <summary>
+    /// Hosts never decrypted, whatever the profile says: banking, health and apps that pin their certificates
+    /// (interception would break them, and decrypting them is not proportionate).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultNeverIntercept =
+    [
+        "nhs.uk", "hsbc.co.uk", "barclays.co.uk", "lloydsbank.co.uk", "natwest.com", "santander.co.uk", "nationwide.co.uk",
+        "monzo.com", "starlingbank.com", "paypal.com", "apple.com", "icloud.com", "mzstatic.com", "windowsupdate.com",
+        "update.microsoft.com", "login.microsoftonline.com", "pinning-test.badssl.com",
+    ];
+
+    public IReadOnlyList<string> NeverInterceptEntries { get; init; } = DefaultNeverIntercept;
+    internal RuleSet<PolicyRule> NeverIntercept { get; init; } = RuleSet<PolicyRule>.Empty;
+
+    /// <summary>The never-intercept entry that covers this host (and its parents), or null.</summary>
+    public string? NeverInterceptEntryFor(ReadOnlySpan<char> host)
+    {
+        if (!Domains.HostName.TryPrepare(host, out ReadOnlySpan<char> prepared, out bool isIp))
+        {
+            return null;
+        }
+
+        var all = default(AcceptAll<PolicyRule>);
+        return NeverIntercept.Find(prepared, isIp, default, default, ref all)?.Pattern;
+    }
+    /// <summary>Time to connect to an origin before the client gets a 504 page.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How much of an HTML/text/JSON body (decompressed) the content check reads before it decides.</summary>
+    public int ScanMaxBytes { get; init; } = 256 * 1024;
+    /// <summary>Time the content check may take; past it the profile's onScanFailure applies.</summary>
+    public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Open connections one client address may hold (a browser uses 6–20; a whole NATed classroom more).</summary>
+    public int MaxConnectionsPerClient { get; init; } = 512;
+    /// <summary>After a failed interception (the client rejects the school CA, e.g. certificate pinning), splice that host for this long.</summary>
+    public TimeSpan InterceptFallback { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Sent as X-GoogApps-Allowed-Domains to Google so only these Google Workspace domains can sign in (off when empty).</summary>
+    public IReadOnlyList<string> GoogleAllowedDomains { get; init; } = [];
+    /// <summary>Sent as Restrict-Access-To-Tenants to Microsoft sign-in (off when empty).</summary>
+    public IReadOnlyList<string> MicrosoftTenants { get; init; } = [];
+    public string? MicrosoftTenantContext { get; init; }
+    /// <summary>Extra CA certificates (PEM files) trusted for origins, beside the system's.</summary>
+    public IReadOnlyList<string> TrustedUpstreamCaFiles { get; init; } = [];
+    /// <summary>Weighted phrase list files for the content check (besides the built-in one).</summary>
+    public IReadOnlyList<string> PhraseLists { get; init; } = [];
+}

@@ -1,0 +1,75 @@
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Core.Configuration;
+
+public static partial class PolicyCompiler
+{
+    private static HttpSettings CompileHttp(HttpConfig? config, string baseDirectory, List<ConfigError> e)
+    {
+        HttpConfig c = config ?? new HttpConfig();
+        var defaults = new HttpSettings();
+
+        int Range(int? value, int fallback, int min, int max, string name)
+        {
+            int v = value ?? fallback;
+            if (v < min || v > max)
+            {
+                e.Add(new ConfigError($"http.{name}", $"{v} is outside {min}–{max}"));
+            }
+
+            return v;
+        }
+
+        IReadOnlyList<string> neverEntries = c.NeverIntercept ?? [.. HttpSettings.DefaultNeverIntercept];
+        var never = new RuleSetBuilder<PolicyRule>();
+        for (int i = 0; i < neverEntries.Count; i++)
+        {
+            string entry = neverEntries[i];
+            var rule = new PolicyRule($"never-intercept/{i}", DecisionReason.Allow, $"the never-intercept entry '{entry}'", entry);
+            if (string.IsNullOrWhiteSpace(entry) || !never.TryAdd(entry, rule, out string? error))
+            {
+                e.Add(new ConfigError($"http.neverIntercept[{i}]", $"'{entry}' is not a domain or URL entry"));
+            }
+        }
+
+        var caFiles = new List<string>();
+        foreach ((string file, int i) in (c.TrustedUpstreamCaFiles ?? []).Select(static (f, i) => (f, i)))
+        {
+            string full = Path.GetFullPath(file, baseDirectory);
+            if (!File.Exists(full))
+            {
+                e.Add(new ConfigError($"http.trustedUpstreamCaFiles[{i}]", $"'{full}' does not exist"));
+            }
+
+            caFiles.Add(full);
+        }
+
+        var phraseLists = new List<string>();
+        foreach ((string file, int i) in (c.PhraseLists ?? []).Select(static (f, i) => (f, i)))
+        {
+            string full = Path.GetFullPath(file, baseDirectory);
+            if (!File.Exists(full))
+            {
+                e.Add(new ConfigError($"http.phraseLists[{i}]", $"'{full}' does not exist"));
+            }
+
+            phraseLists.Add(full);
+        }
+
+        return new HttpSettings
+        {
+            NeverInterceptEntries = neverEntries,
+            NeverIntercept = never.Build(),
+            ConnectTimeout = TimeSpan.FromMilliseconds(Range(c.ConnectTimeoutMs, (int)defaults.ConnectTimeout.TotalMilliseconds, 100, 120_000, "connectTimeoutMs")),
+            ScanMaxBytes = Range(c.ScanMaxBytes, defaults.ScanMaxBytes, 1024, 16 << 20, "scanMaxBytes"),
+            ScanTimeout = TimeSpan.FromMilliseconds(Range(c.ScanTimeoutMs, (int)defaults.ScanTimeout.TotalMilliseconds, 10, 30_000, "scanTimeoutMs")),
+            MaxConnectionsPerClient = Range(c.MaxConnectionsPerClient, defaults.MaxConnectionsPerClient, 1, 1_000_000, "maxConnectionsPerClient"),
+            InterceptFallback = TimeSpan.FromMinutes(Range(c.InterceptFallbackMinutes, (int)defaults.InterceptFallback.TotalMinutes, 0, 7 * 24 * 60, "interceptFallbackMinutes")),
+            GoogleAllowedDomains = c.GoogleAllowedDomains ?? [],
+            MicrosoftTenants = c.MicrosoftTenants ?? [],
+            MicrosoftTenantContext = c.MicrosoftTenantContext,
+            TrustedUpstreamCaFiles = caFiles,
+            PhraseLists = phraseLists,
+        };
+    }
+}

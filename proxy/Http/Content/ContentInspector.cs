@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.IO.Compression;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Content;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Http.Content;
+
+/// <summary>The start of a response body, read for the content check; the caller sends it on (or not) and returns the buffer.</summary>
+internal sealed class BodyPrefix(byte[] buffer, int length) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, length);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } b)
+        {
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
+}
+
+/// <summary>The content check's outcome for one response.</summary>
+internal readonly record struct Inspection(bool Block, CategoryScore? Score, string? Summary);
+
+/// <summary>
+/// The content inspection hook: for HTML, text and JSON responses, read a bounded prefix (http.scanMaxBytes),
+/// decompress it (gzip, deflate, br) and ask the <see cref="IContentClassifier"/> within the time budget
+/// (http.scanTimeoutMs). The profile decides: a blocked category at or above its threshold blocks. When the check
+/// fails or runs out of time, pupils' profiles block (fail closed) and onScanFailure "allow" profiles pass, logged.
+/// Binary content is never read here.
+/// </summary>
+internal sealed class ContentInspector(IContentClassifier classifier, PolicySnapshotHolder snapshots)
+{
+    public static ContentKind? KindOf(string? mediaType) => mediaType?.ToLowerInvariant() switch
+    {
+        "text/html" or "application/xhtml+xml" => ContentKind.Html,
+        "text/plain" => ContentKind.Text,
+        "application/json" => ContentKind.Json,
+        { } m when m.EndsWith("+json", StringComparison.Ordinal) => ContentKind.Json,
+        _ => null,
+    };
+
+    public string ClassifierName => classifier.Name;
+
+    public async Task<BodyPrefix> ReadPrefixAsync(Stream body, CancellationToken cancellationToken)
+    {
+        int max = snapshots.Current.Settings.Http.ScanMaxBytes;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
+        int length = 0;
+        try
+        {
+            while (length < max)
+            {
+                int n = await body.ReadAsync(buffer.AsMemory(length, max - length), cancellationToken);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                length += n;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        return new BodyPrefix(buffer, length);
+    }
+
+    public async Task<Inspection> InspectAsync(BodyPrefix prefix, ContentKind kind, string? charset, string? contentEncoding, Profile profile, string host, CancellationToken cancellationToken)
+    {
+        TimeSpan budget = snapshots.Current.Settings.Http.ScanTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(budget);
+        byte[]? decoded = null;
+        try
+        {
+            ReadOnlyMemory<byte> body = prefix.Memory;
+            if (!string.IsNullOrEmpty(contentEncoding) && !contentEncoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
+                int max = snapshots.Current.Settings.Http.ScanMaxBytes;
+                decoded = ArrayPool<byte>.Shared.Rent(max);
+                int length = Decompress(prefix.Memory, contentEncoding, decoded.AsSpan(0, max));
+                if (length < 0)
+                {
+                    return Failure(profile, $"the content check could not read '{contentEncoding}' encoded content");
+                }
+
+                body = decoded.AsMemory(0, length);
+            }
+
+            ContentVerdict verdict = await classifier.ClassifyAsync(new ContentSample(kind, body, charset, host), timeout.Token);
+            CategoryScore? blocked = verdict.FirstBlocked(profile.Blocked, profile.ContentThreshold);
+            CategoryScore? top = blocked ?? (verdict.Scores.Count > 0 ? verdict.Scores[0] : null);
+            string? summary = top is null ? null : Summary(top, classifier.Name);
+            return new Inspection(blocked is not null, blocked ?? top, summary);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failure(profile, $"the content check did not finish within {budget.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            if (decoded is not null)
+            {
+                ArrayPool<byte>.Shared.Return(decoded);
+            }
+        }
+    }
+
+    public static string Summary(CategoryScore score, string classifierName) =>
+        $"{Categories.NameOf(score.Category)} {score.Score:0.00} ({classifierName}): {string.Join(", ", score.Evidence)}";
+
+    private static Inspection Failure(Profile profile, string why) =>
+        new(!profile.ScanFailOpen, null, profile.ScanFailOpen ? why + "; allowed by the profile's onScanFailure" : why + "; blocked, because a filter that cannot check fails closed");
+
+    /// <summary>Decompresses as much of a (possibly cut) compressed prefix as it can; -1 when the encoding is unknown or unreadable.</summary>
+    internal static int Decompress(ReadOnlyMemory<byte> compressed, string encoding, Span<byte> destination)
+    {
+        using var input = new MemoryStream(compressed.ToArray(), writable: false);
+        using Stream? stream = encoding.Trim().ToLowerInvariant() switch
+        {
+            "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),
+            "deflate" => new ZLibStream(input, CompressionMode.Decompress),
+            "br" => new BrotliStream(input, CompressionMode.Decompress),
+            _ => null,
+        };
+        if (stream is null)
+        {
+            return -1;
+        }
+
+        int total = 0;
+        try
+        {
+            while (total < destination.Length)
+            {
+                int n = stream.Read(destination[total..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            // The prefix was cut mid-stream (or the data is corrupt): judge what was decoded.
+            return total > 0 ? total : -1;
+        }
+
+        return total;
+    }
+}

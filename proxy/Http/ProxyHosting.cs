@@ -1,0 +1,80 @@
+using FilterProxy.Classifier.Phrases;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Content;
+using FilterProxy.Http.Content;
+using FilterProxy.Http.Forwarding;
+using FilterProxy.Http.Tunnels;
+using FilterProxy.Tls;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace FilterProxy.Http;
+
+/// <summary>Composition of the HTTP/HTTPS proxy: its services, its Kestrel listeners and its place in the request pipeline.</summary>
+internal static class ProxyHosting
+{
+    public static void AddFilterProxyHttp(this IServiceCollection services, HttpSettings settings)
+    {
+        services.AddSingleton<ClientConnectionLimiter>();
+        services.AddSingleton<ProxyEndpoints>();
+        services.AddSingleton<OriginConnector>();
+        services.AddSingleton<LeafCertificateCache>();
+        services.AddSingleton<InterceptFallback>();
+        services.AddSingleton<TunnelHandler>();
+        services.AddSingleton<IContentClassifier>(new WeightedPhraseClassifier(LoadPhrases(settings)));
+        services.AddSingleton<ContentInspector>();
+        services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
+        services.AddSingleton<LocalPages>();
+        services.AddSingleton<ProxyRequestHandler>();
+    }
+
+    /// <summary>The built-in phrases plus http.phraseLists; a bad line stops the start with its file and line.</summary>
+    public static List<WeightedPhrase> LoadPhrases(HttpSettings settings)
+    {
+        List<WeightedPhrase> phrases = PhraseList.BuiltIn();
+        var errors = new List<ConfigError>();
+        foreach (string file in settings.PhraseLists)
+        {
+            using var reader = new StreamReader(file);
+            (List<WeightedPhrase> more, List<PhraseListError> bad) = PhraseList.Parse(reader, file);
+            phrases.AddRange(more);
+            errors.AddRange(bad.Select(static b => new ConfigError("http.phraseLists", b.ToString())));
+        }
+
+        return errors.Count == 0 ? phrases : throw new ConfigException("phrase lists", errors);
+    }
+
+    /// <summary>The explicit proxy port and, when configured, the transparent HTTP and HTTPS ports (HTTP/1.1 to clients).</summary>
+    public static List<ListenOptions> Listen(KestrelServerOptions kestrel, GatewaySettings settings)
+    {
+        var listeners = new List<ListenOptions>();
+        void Add(int port, ProxyMode mode)
+        {
+            kestrel.Listen(settings.ListenAddress, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => ActivatorUtilities.CreateInstance<ProxyConnectionMiddleware>(listen.ApplicationServices, next, mode).OnConnectionAsync);
+                listeners.Add(listen);
+            });
+        }
+
+        Add(settings.ProxyPort, ProxyMode.Explicit);
+        if (settings.TransparentHttpPort is { } http)
+        {
+            Add(http, ProxyMode.TransparentHttp);
+        }
+
+        if (settings.TransparentHttpsPort is { } https)
+        {
+            Add(https, ProxyMode.TransparentHttps);
+        }
+
+        return listeners;
+    }
+
+    /// <summary>Requests on the proxy's listeners go to the proxy; the rest (admin, DoH) go on.</summary>
+    public static void UseFilterProxyHttp(this IApplicationBuilder app)
+    {
+        ProxyRequestHandler handler = app.ApplicationServices.GetRequiredService<ProxyRequestHandler>();
+        app.Use((context, next) => context.Features.Get<ProxyConnectionFeature>() is { } connection ? handler.InvokeAsync(context, connection) : next(context));
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
+using FilterProxy.Http.BlockPages;
+using FilterProxy.Http.Forwarding;
+using FilterProxy.Http.Search;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace FilterProxy.Http;
+
+/// <summary>
+/// Every request that reaches the proxy's listeners (explicit absolute-form, decrypted tunnels, transparent
+/// port 80): find the target, ask the shared evaluator, then block (page or short 403), or enforce safe search
+/// and forward with the content check, and hand one event to the pipeline.
+/// </summary>
+internal sealed class ProxyRequestHandler(
+    PolicyEvaluator evaluator,
+    HttpForwarder forwarder,
+    IEventSink events,
+    LocalPages localPages,
+    TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
+    {
+        long started = Stopwatch.GetTimestamp();
+        DateTimeOffset now = time.GetUtcNow();
+        string raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (!TryGetTarget(context, connection, raw, out RequestTarget target))
+        {
+            await localPages.HandleAsync(context, connection);
+            return;
+        }
+
+        IPAddress? client = context.Connection.RemoteIpAddress;
+        if (target.PathAndQuery.StartsWith(BlockPage.ActionPath, StringComparison.Ordinal))
+        {
+            await localPages.FeedbackAsync(context, client, now);
+            return;
+        }
+
+        Decision decision = evaluator.Evaluate(new FilterRequest { Host = target.Host, Scheme = target.Scheme, PathAndQuery = target.PathAndQuery, Client = client, Time = now });
+        if (!decision.IsBlocked && connection.Intercepted is { } tunnel && !tunnel.Host.Equals(target.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            // Inside a decrypted tunnel the Host header names another site than the tunnel: the stricter answer wins.
+            Decision tunnelDecision = evaluator.Evaluate(new FilterRequest { Host = tunnel.Host, Client = client, Time = now });
+            if (tunnelDecision.IsBlocked)
+            {
+                decision = tunnelDecision;
+            }
+        }
+
+        string? searchTerm = SearchTerms.Extract(target.Host, target.PathAndQuery);
+        bool doh = DohDetector.IsDnsOverHttps(context.Request);
+        bool dohBlocked = doh && !decision.IsBlocked && decision.Profile.Blocked.Contains(Category.DnsOverHttps);
+        string reference = ReferenceIds.Next();
+        var record = new EventDraft(reference, now, started, context.Request.Method, target, client, searchTerm, connection.Intercepted is not null);
+
+        if (decision.IsBlocked || dohBlocked)
+        {
+            string explanation = dohBlocked
+                ? $"DNS-over-HTTPS requests go around the school's DNS filtering; profile '{decision.Profile.Name}' blocks them."
+                : decision.Explain();
+            string? category = dohBlocked ? Categories.Info(Category.DnsOverHttps).Title : decision.Category is { } c ? Categories.Info(c).Title : null;
+            string rule = dohBlocked ? "dns-over-https/request" : decision.Rule.Id;
+            var info = new BlockInfo(BlockKind.Policy, reference, target.Url, target.Host, category, rule, explanation, decision.Profile.Name);
+            await BlockPage.WriteAsync(context, info, now);
+            Emit(record, decision, HttpEvents.KindOf(decision, true, doh, searchTerm), "block", dohBlocked ? "doh-request" : HttpEvents.Reason(decision), rule, info.Status, null, null);
+            return;
+        }
+
+        string pathAndQuery = SafeSearchRewrite.PathAndQuery(decision, target.PathAndQuery);
+        var forward = new ForwardRequest(
+            new Uri($"{target.Scheme}://{target.Authority}{pathAndQuery}"),
+            target.Authority,
+            target.OriginalDestination,
+            SafeSearchRewrite.Headers(decision, target.Host, evaluator.Snapshot.Settings.Http),
+            decision.Profile,
+            target.Host,
+            Scan: true);
+        ForwardResult result = await forwarder.ForwardAsync(context, forward);
+        if (result.Failure is { } failure)
+        {
+            bool content = failure == BlockKind.Content;
+            string? category = result.ContentBlock is { } score ? Categories.Info(score.Category).Title : null;
+            string rule = content ? $"{decision.Profile.Name}/content" : $"upstream/{failure.ToString().ToLowerInvariant()}";
+            string explanation = content
+                ? $"Blocked for what the page says: {result.FailureDetail}."
+                : failure == BlockKind.Certificate
+                    ? $"The website's security certificate is not valid ({result.FailureDetail})."
+                    : $"{result.FailureDetail}.";
+            var info = new BlockInfo(failure, reference, target.Url, target.Host, category, rule, explanation, decision.Profile.Name);
+            if (!context.Response.HasStarted)
+            {
+                await BlockPage.WriteAsync(context, info, now);
+            }
+
+            string reason = content ? "content" : failure == BlockKind.Certificate ? "upstream-certificate" : "upstream-error";
+            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), content || failure == BlockKind.Certificate ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail);
+            return;
+        }
+
+        Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes);
+    }
+
+    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, Core.Content.CategoryScore? content, string? contentText, long bytes = 0)
+    {
+        events.TryWrite(new FilterEvent
+        {
+            Id = d.Reference,
+            Time = d.Time,
+            Kind = kind,
+            ClientIp = d.Client?.ToString(),
+            Profile = decision.Profile.Name,
+            Method = d.Method,
+            Host = d.Target.Host,
+            Url = HttpEvents.Bound(d.Target.Url),
+            SearchTerm = d.SearchTerm,
+            Categories = HttpEvents.CategoryNames(decision, content),
+            Verdict = verdict,
+            Reason = reason,
+            Rule = rule,
+            List = decision.List?.ToString(),
+            Status = status,
+            Bytes = bytes,
+            LatencyMs = Stopwatch.GetElapsedTime(d.Started).TotalMilliseconds,
+            Content = contentText,
+            Protocol = d.Intercepted ? "https" : d.Target.Scheme,
+        });
+    }
+
+    /// <summary>Where the request goes. False for requests addressed to the gateway itself (PAC file, CA, help).</summary>
+    internal static bool TryGetTarget(HttpContext context, ProxyConnectionFeature connection, string raw, out RequestTarget target)
+    {
+        target = default;
+        if (connection.Intercepted is { } tunnel)
+        {
+            return RequestTarget.TryCreate("https", HostHeaderOr(context, tunnel.Host), tunnel.Port, raw, null, out target);
+        }
+
+        if (connection.Mode == ProxyMode.TransparentHttp)
+        {
+            IPEndPoint? original = connection.OriginalDestination;
+            return RequestTarget.TryCreate("http", HostHeaderOr(context, original?.Address.ToString() ?? ""), original?.Port ?? 80, raw, original, out target);
+        }
+
+        if (raw.StartsWith('/'))
+        {
+            return false;
+        }
+
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return false;
+        }
+
+        return RequestTarget.TryCreate(uri.Scheme, uri.Host, uri.Port, uri.PathAndQuery, null, out target);
+    }
+
+    private static string HostHeaderOr(HttpContext context, string fallback)
+    {
+        HostString host = context.Request.Host;
+        return host.HasValue ? host.Host : fallback;
+    }
+
+    private readonly record struct EventDraft(string Reference, DateTimeOffset Time, long Started, string Method, RequestTarget Target, IPAddress? Client, string? SearchTerm, bool Intercepted);
+}
+
+/// <summary>A request's destination: scheme, host (no brackets), port, path and query, and the URL for events and pages.</summary>
+internal readonly record struct RequestTarget(string Scheme, string Host, int Port, string PathAndQuery, IPEndPoint? OriginalDestination)
+{
+    public string Authority
+    {
+        get
+        {
+            string host = Host.Contains(':') ? $"[{Host}]" : Host;
+            bool defaultPort = (Scheme == "http" && Port == 80) || (Scheme == "https" && Port == 443);
+            return defaultPort ? host : $"{host}:{Port}";
+        }
+    }
+
+    public string Url => $"{Scheme}://{Authority}{PathAndQuery}";
+
+    public static bool TryCreate(string scheme, string host, int port, string pathAndQuery, IPEndPoint? original, out RequestTarget target)
+    {
+        host = host.Trim('[', ']');
+        target = new RequestTarget(scheme, host, port, pathAndQuery.Length == 0 ? "/" : pathAndQuery, original);
+        return host.Length > 0 && (pathAndQuery.Length == 0 || pathAndQuery.StartsWith('/'));
+    }
+}

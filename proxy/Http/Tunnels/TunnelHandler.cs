@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
+using FilterProxy.Tls;
+using Microsoft.AspNetCore.Connections;
+
+namespace FilterProxy.Http.Tunnels;
+
+/// <summary>
+/// HTTPS tunnels, from CONNECT on the explicit port or redirected port-443 connections: peek the ClientHello
+/// (SNI, ALPN) without consuming it, ask the shared evaluator about the name (and the CONNECT host, when they
+/// differ: the stricter wins), then per profile <b>splice</b> (copy bytes, filter on the name only),
+/// <b>intercept</b> (terminate TLS with a leaf from the school CA and hand the decrypted connection to the HTTP
+/// server, so each request is filtered by URL and content) or <b>refuse</b> (a 403 to CONNECT, or a TLS alert).
+/// Blocked hosts that can be intercepted get the block page instead. Anything unreadable fails closed.
+/// </summary>
+internal sealed partial class TunnelHandler(
+    PolicyEvaluator evaluator,
+    OriginConnector connector,
+    LeafCertificateCache leaves,
+    InterceptFallback fallback,
+    IEventSink events,
+    TimeProvider time,
+    ILogger<TunnelHandler> logger)
+{
+    private static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(15);
+
+    public async Task HandleConnectAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, ConnectRequest connect, IPAddress client)
+    {
+        var draft = new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, "CONNECT");
+        Decision decision = evaluator.Evaluate(new FilterRequest { Host = connect.Host, Client = client, Time = draft.Time });
+        if (!decision.Profile.AllowsConnectPort(connect.Port))
+        {
+            string why = $"tunnels to port {connect.Port} are not allowed for profile '{decision.Profile.Name}' (only {string.Join(", ", decision.Profile.ConnectPorts!)})";
+            await RawResponse.WriteAsync(connection.Transport.Output, 403, "Forbidden", $"Blocked by FilterProxy: {why}. Reference {draft.Reference}.");
+            Emit(draft, decision, connect.Host, EventKind.Circumvention, "block", "connect-port", $"{decision.Profile.Name}/connect-port", 403, 0, why);
+            return;
+        }
+
+        if (decision.IsBlocked && !WillIntercept(decision.Profile, connect.Host))
+        {
+            await RawResponse.WriteAsync(connection.Transport.Output, 403, "Forbidden", $"Blocked by FilterProxy: {decision.Explain()} Reference {draft.Reference}.");
+            Emit(draft, decision, connect.Host, KindOf(decision), "block", HttpEvents.Reason(decision), decision.Rule.Id, 403, 0, null);
+            return;
+        }
+
+        await connection.Transport.Output.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray());
+        await HandleTlsAsync(connection, next, feature, connect.Host, connect.Port, client, draft);
+    }
+
+    /// <summary>A connection that starts with TLS: after CONNECT, or redirected port-443 traffic (<paramref name="host"/> null).</summary>
+    public async Task HandleTlsAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, string? host, int port, IPAddress client, TunnelDraft? connectDraft = null)
+    {
+        TunnelDraft draft = connectDraft ?? new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, null);
+        (ClientHelloStatus status, string? sni) = await PeekClientHelloAsync(connection.Transport.Input, connection.ConnectionClosed);
+        string? name = sni ?? host ?? feature.OriginalDestination?.Address.ToString();
+        Decision decision = evaluator.Evaluate(new FilterRequest { Host = name ?? "", Client = client, Time = draft.Time });
+        if (status != ClientHelloStatus.Ok || name is null)
+        {
+            if (status == ClientHelloStatus.NotTls && host is not null && decision.Profile.ConnectPorts is null && !decision.IsBlocked)
+            {
+                await SpliceAsync(connection, feature, host, port, draft, decision, name!);
+                return;
+            }
+
+            string why = status switch
+            {
+                ClientHelloStatus.NotTls => "the tunnel does not carry TLS",
+                ClientHelloStatus.Invalid => "the TLS ClientHello is malformed",
+                ClientHelloStatus.Ok => "no server name and no destination",
+                _ => "no TLS ClientHello arrived in time",
+            };
+            await TlsAlert.SendAsync(connection.Transport.Output, TlsAlert.AccessDenied);
+            Emit(draft, decision, name ?? "", status == ClientHelloStatus.NotTls ? EventKind.Circumvention : EventKind.HttpsSni, "block", "unreadable-tls", "tls/unreadable", 0, 0, why + "; refused (fail closed)");
+            return;
+        }
+
+        if (!decision.IsBlocked && host is not null && sni is not null && !host.Equals(sni, StringComparison.OrdinalIgnoreCase))
+        {
+            // CONNECT named one site and the ClientHello another (domain fronting): the stricter answer wins.
+            Decision byConnect = evaluator.Evaluate(new FilterRequest { Host = host, Client = client, Time = draft.Time });
+            if (byConnect.IsBlocked)
+            {
+                decision = byConnect;
+            }
+        }
+
+        bool intercept = WillIntercept(decision.Profile, name);
+        if (decision.IsBlocked && !intercept)
+        {
+            await TlsAlert.SendAsync(connection.Transport.Output, TlsAlert.AccessDenied);
+            Emit(draft, decision, name, KindOf(decision), "block", HttpEvents.Reason(decision), decision.Rule.Id, 0, 0, null);
+            return;
+        }
+
+        if (intercept)
+        {
+            await InterceptAsync(connection, next, feature, new TunnelTarget(name, port, sni, feature.OriginalDestination), draft, decision);
+        }
+        else
+        {
+            await SpliceAsync(connection, feature, host ?? name, port, draft, decision, name);
+        }
+    }
+
+    private bool WillIntercept(Profile profile, string host) =>
+        profile.Tls == TlsMode.Intercept
+        && evaluator.Snapshot.Settings.Http.NeverInterceptEntryFor(host) is null
+        && !fallback.IsSpliced(host);
+
+    private async Task InterceptAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, TunnelTarget target, TunnelDraft draft, Decision decision)
+    {
+        IDuplexPipe transport = connection.Transport;
+        var ssl = new SslStream(new DuplexPipeStream(transport.Input, transport.Output), leaveInnerStreamOpen: true);
+        await using (ssl)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+                timeout.CancelAfter(s_helloTimeout);
+                await ssl.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = leaves.Get(target.Host),
+                        ApplicationProtocols = [SslApplicationProtocol.Http11],
+                        CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                    },
+                    timeout.Token);
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
+            {
+                TimeSpan splice = evaluator.Snapshot.Settings.Http.InterceptFallback;
+                fallback.Add(target.Host, splice);
+                HttpLog.InterceptionFailed(logger, ex.GetType().Name, splice.TotalMinutes);
+                Emit(draft, decision, target.Host, EventKind.HttpsSni, "allow", "interception-failed", "tls/intercept-fallback", 0, 0,
+                    $"the client refused the school certificate ({ex.Message}); this host is spliced for {splice.TotalMinutes:0} minutes");
+                return;
+            }
+
+            feature.Intercepted = target;
+            var decrypted = new SslDuplexPipe(ssl);
+            connection.Transport = decrypted;
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                connection.Transport = transport;
+                await decrypted.CompleteAsync();
+            }
+        }
+    }
+
+    private async Task SpliceAsync(ConnectionContext connection, ProxyConnectionFeature feature, string host, int port, TunnelDraft draft, Decision decision, string name)
+    {
+        Socket origin;
+        try
+        {
+            origin = await connector.ConnectAsync(host, port, feature.OriginalDestination, connection.ConnectionClosed);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or OperationCanceledException)
+        {
+            await TlsAlert.SendAsync(connection.Transport.Output, TlsAlert.InternalError);
+            Emit(draft, decision, name, EventKind.HttpsSni, "error", "upstream-error", "upstream/unreachable", 502, 0, ex.Message);
+            return;
+        }
+
+        using (origin)
+        {
+            (long up, long down) = await Splicer.RunAsync(connection.Transport, origin, connection.ConnectionClosed);
+            Emit(draft, decision, name, KindOf(decision), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, 200, up + down, "spliced");
+        }
+    }
+
+    private static async Task<(ClientHelloStatus Status, string? ServerName)> PeekClientHelloAsync(PipeReader input, CancellationToken closed)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
+        timeout.CancelAfter(s_helloTimeout);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync(timeout.Token);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                ClientHelloStatus status = ClientHello.TryParse(buffer, out string? sni, out _);
+                if (status != ClientHelloStatus.NeedMoreData)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return (status, sni);
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return (ClientHelloStatus.NeedMoreData, null);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (ClientHelloStatus.NeedMoreData, null);
+        }
+    }
+
+    private static EventKind KindOf(in Decision decision) =>
+        decision.IsBlocked && decision.Categories.Overlaps(Core.Categories.Categories.Circumvention) ? EventKind.Circumvention : EventKind.HttpsSni;
+
+    private void Emit(in TunnelDraft d, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note)
+    {
+        events.TryWrite(new FilterEvent
+        {
+            Id = d.Reference,
+            Time = d.Time,
+            Kind = kind,
+            ClientIp = d.Client.ToString(),
+            Profile = decision.Profile.Name,
+            Method = d.Method,
+            Host = host,
+            Categories = HttpEvents.CategoryNames(decision),
+            Verdict = verdict,
+            Reason = reason,
+            Rule = rule,
+            List = decision.List?.ToString(),
+            Status = status,
+            Bytes = bytes,
+            LatencyMs = Stopwatch.GetElapsedTime(d.Started).TotalMilliseconds,
+            Protocol = "https",
+            Note = note,
+        });
+    }
+
+    internal readonly record struct TunnelDraft(string Reference, DateTimeOffset Time, long Started, IPAddress Client, string? Method);
+}
