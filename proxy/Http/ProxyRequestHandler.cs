@@ -136,7 +136,7 @@ internal sealed class ProxyRequestHandler(
         target = default;
         if (connection.Intercepted is { } tunnel)
         {
-            return RequestTarget.TryCreate("https", HostHeaderOr(context, tunnel.Host), tunnel.Port, raw, null, out target);
+            return RequestTarget.TryCreate("https", HostHeaderOr(context, tunnel.Host), tunnel.Port, raw, tunnel.OriginalDestination, out target);
         }
 
         if (connection.Mode == ProxyMode.TransparentHttp)

@@ -1,21 +1,4 @@
-using System.Diagnostics;
-
 namespace FilterProxy.Tests.Common;
-
-/// <summary>Runs a real command-line client (dig, kdig, curl) and returns what it prints (stdout, then stderr).</summary>
-public static class ExternalTool
-{
-    public static async Task<string> RunAsync(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"{tool} did not start (.ci/run installs it: curl, bind9-dnsutils, knot-dnsutils)");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return await output + await error;
-    }
-}
 
 /// <summary>Runs dig or kdig (real DNS clients) and returns what they print.</summary>
 public static class DnsTool

@@ -240,7 +240,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             AuthenticationException auth => ForwardResult.Failed(BlockKind.Certificate, CertificateErrors.Take(host) ?? auth.Message),
             TimeoutException timeout => ForwardResult.Failed(BlockKind.Timeout, timeout.Message),
             _ when ex.HttpRequestError == HttpRequestError.SecureConnectionError => ForwardResult.Failed(BlockKind.Certificate, CertificateErrors.Take(host) ?? ex.Message),
-            _ when ex.HttpRequestError == HttpRequestError.NameResolutionError => ForwardResult.Failed(BlockKind.Unreachable, "the site's name could not be found"),
+            _ when ex.HttpRequestError == HttpRequestError.NameResolutionError => ForwardResult.Failed(BlockKind.Unreachable, "The site's name could not be found"),
             System.Net.Sockets.SocketException socket => ForwardResult.Failed(BlockKind.Unreachable, socket.Message),
             _ => ForwardResult.Failed(BlockKind.Unreachable, ex.Message),
         };
