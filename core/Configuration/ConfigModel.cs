@@ -24,6 +24,7 @@ public sealed class FilterProxyConfig
 
 public sealed class HttpConfig
 {
+    public bool? ContentCheck { get; set; }
     public List<string>? NeverIntercept { get; set; }
     public int? ConnectTimeoutMs { get; set; }
     public int? ScanMaxBytes { get; set; }

@@ -18,6 +18,9 @@ public sealed record HttpSettings
         "update.microsoft.com", "login.microsoftonline.com", "pinning-test.badssl.com",
     ];
 
+    /// <summary>Check the text of HTML, text and JSON responses (plain HTTP and intercepted HTTPS) with the content classifier.</summary>
+    public bool ContentCheck { get; init; } = true;
+
     public IReadOnlyList<string> NeverInterceptEntries { get; init; } = DefaultNeverIntercept;
     internal RuleSet<PolicyRule> NeverIntercept { get; init; } = RuleSet<PolicyRule>.Empty;
 

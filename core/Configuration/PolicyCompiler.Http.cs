@@ -58,6 +58,7 @@ public static partial class PolicyCompiler
 
         return new HttpSettings
         {
+            ContentCheck = c.ContentCheck ?? true,
             NeverInterceptEntries = neverEntries,
             NeverIntercept = never.Build(),
             ConnectTimeout = TimeSpan.FromMilliseconds(Range(c.ConnectTimeoutMs, (int)defaults.ConnectTimeout.TotalMilliseconds, 100, 120_000, "connectTimeoutMs")),

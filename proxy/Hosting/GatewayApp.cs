@@ -79,6 +79,9 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         ListenOptions? adminListener = null;
         List<ListenOptions> proxyListeners = [];
+        // Kestrel runs request code on its socket threads (no hop through the thread pool): all of it is non-blocking,
+        // and the content check yields to the pool before it reads a page (see ContentInspector).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Secure defaults, Kestrel's own kept (32 KB of request headers, 100 headers, 30 s to send them, minimum body
@@ -119,8 +122,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddFilterProxyHttp(snapshot.Settings.Http);
 
         WebApplication app = builder.Build();
+        app.UseFilterProxyHttp(); // proxy connections were checked against allowedClients when they connected
         app.UseMiddleware<ClientAccessMiddleware>();
-        app.UseFilterProxyHttp();
         app.MapFilterProxyAdmin();
         DohEndpoint.Map(app);
         app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file"));

@@ -20,6 +20,11 @@ internal sealed class ProxyConnectionFeature
 {
     public required ProxyMode Mode { get; init; }
 
+    /// <summary>The client's address (IPv4-mapped addresses unmapped) and its text for events, made once per connection.</summary>
+    public required IPAddress Client { get; init; }
+
+    public required string ClientText { get; init; }
+
     /// <summary>Where a transparently redirected connection was going (SO_ORIGINAL_DST), if known.</summary>
     public IPEndPoint? OriginalDestination { get; init; }
 

@@ -55,6 +55,8 @@ internal sealed class ProxyConnectionMiddleware(
             var feature = new ProxyConnectionFeature
             {
                 Mode = mode,
+                Client = client,
+                ClientText = client.ToString(),
                 OriginalDestination = mode == ProxyMode.Explicit ? null : OriginalDestination.Get(connection),
             };
             connection.Features.Set(feature);

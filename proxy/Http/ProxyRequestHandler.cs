@@ -33,7 +33,7 @@ internal sealed class ProxyRequestHandler(
             return;
         }
 
-        IPAddress? client = context.Connection.RemoteIpAddress;
+        IPAddress client = connection.Client;
         if (target.PathAndQuery.StartsWith(BlockPage.ActionPath, StringComparison.Ordinal))
         {
             await localPages.FeedbackAsync(context, client, now);
@@ -55,7 +55,7 @@ internal sealed class ProxyRequestHandler(
         bool doh = DohDetector.IsDnsOverHttps(context.Request);
         bool dohBlocked = doh && !decision.IsBlocked && decision.Profile.Blocked.Contains(Category.DnsOverHttps);
         string reference = ReferenceIds.Next();
-        var record = new EventDraft(reference, now, started, context.Request.Method, target, client, searchTerm, connection.Intercepted is not null);
+        var record = new EventDraft(reference, now, started, context.Request.Method, target, connection.ClientText, searchTerm, connection.Intercepted is not null);
 
         if (decision.IsBlocked || dohBlocked)
         {
@@ -72,13 +72,13 @@ internal sealed class ProxyRequestHandler(
 
         string pathAndQuery = SafeSearchRewrite.PathAndQuery(decision, target.PathAndQuery);
         var forward = new ForwardRequest(
-            new Uri($"{target.Scheme}://{target.Authority}{pathAndQuery}"),
+            target.Parsed is { } parsed && ReferenceEquals(pathAndQuery, target.PathAndQuery) ? parsed : new Uri($"{target.Scheme}://{target.Authority}{pathAndQuery}"),
             target.Authority,
             target.OriginalDestination,
             SafeSearchRewrite.Headers(decision, target.Host, evaluator.Snapshot.Settings.Http),
             decision.Profile,
             target.Host,
-            Scan: true);
+            Scan: evaluator.Snapshot.Settings.Http.ContentCheck);
         ForwardResult result = await forwarder.ForwardAsync(context, forward);
         if (result.Failure is { } failure)
         {
@@ -111,7 +111,7 @@ internal sealed class ProxyRequestHandler(
             Id = d.Reference,
             Time = d.Time,
             Kind = kind,
-            ClientIp = d.Client?.ToString(),
+            ClientIp = d.ClientText,
             Profile = decision.Profile.Name,
             Method = d.Method,
             Host = d.Target.Host,
@@ -155,7 +155,9 @@ internal sealed class ProxyRequestHandler(
             return false;
         }
 
-        return RequestTarget.TryCreate(uri.Scheme, uri.Host, uri.Port, uri.PathAndQuery, null, out target);
+        bool ok = RequestTarget.TryCreate(uri.Scheme, uri.Host, uri.Port, uri.PathAndQuery, null, out target);
+        target = target with { Parsed = uri };
+        return ok;
     }
 
     private static string HostHeaderOr(HttpContext context, string fallback)
@@ -164,12 +166,15 @@ internal sealed class ProxyRequestHandler(
         return host.HasValue ? host.Host : fallback;
     }
 
-    private readonly record struct EventDraft(string Reference, DateTimeOffset Time, long Started, string Method, RequestTarget Target, IPAddress? Client, string? SearchTerm, bool Intercepted);
+    private readonly record struct EventDraft(string Reference, DateTimeOffset Time, long Started, string Method, RequestTarget Target, string ClientText, string? SearchTerm, bool Intercepted);
 }
 
 /// <summary>A request's destination: scheme, host (no brackets), port, path and query, and the URL for events and pages.</summary>
 internal readonly record struct RequestTarget(string Scheme, string Host, int Port, string PathAndQuery, IPEndPoint? OriginalDestination)
 {
+    /// <summary>The absolute URI as parsed from an absolute-form request line, reused for forwarding when nothing is rewritten.</summary>
+    public Uri? Parsed { get; init; }
+
     public string Authority
     {
         get
@@ -180,7 +185,7 @@ internal readonly record struct RequestTarget(string Scheme, string Host, int Po
         }
     }
 
-    public string Url => $"{Scheme}://{Authority}{PathAndQuery}";
+    public string Url => Parsed?.OriginalString ?? $"{Scheme}://{Authority}{PathAndQuery}";
 
     public static bool TryCreate(string scheme, string host, int port, string pathAndQuery, IPEndPoint? original, out RequestTarget target)
     {

@@ -94,6 +94,8 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
                 body = decoded.AsMemory(0, length);
             }
 
+            // Reading a page is CPU work (up to a millisecond for 256 KB): leave the socket thread (Kestrel runs requests inline).
+            await Task.Yield();
             ContentVerdict verdict = await classifier.ClassifyAsync(new ContentSample(kind, body, charset, host), timeout.Token);
             CategoryScore? blocked = verdict.FirstBlocked(profile.Blocked, profile.ContentThreshold);
             CategoryScore? top = blocked ?? (verdict.Scores.Count > 0 ? verdict.Scores[0] : null);

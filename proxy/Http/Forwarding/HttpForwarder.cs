@@ -32,9 +32,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         using HttpRequestMessage request = CreateRequest(context, forward, upgrade);
 
         HttpResponseMessage response;
-        using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted))
+        using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(aborted, TimeoutBuckets.Token(s_responseHeadersTimeout)))
         {
-            headersTimeout.CancelAfter(s_responseHeadersTimeout);
             try
             {
                 response = await invoker.SendAsync(request, headersTimeout.Token);
@@ -102,10 +101,15 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
                 continue;
             }
 
-            string[] values = header.Value!;
-            if (!request.Headers.TryAddWithoutValidation(header.Key, values))
+            StringValues values = header.Value;
+            bool added = values.Count == 1
+                ? request.Headers.TryAddWithoutValidation(header.Key, values.ToString())
+                : request.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)values);
+            if (!added && request.Content is not null)
             {
-                request.Content?.Headers.TryAddWithoutValidation(header.Key, values);
+                _ = values.Count == 1
+                    ? request.Content.Headers.TryAddWithoutValidation(header.Key, values.ToString())
+                    : request.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)values);
             }
         }
 

@@ -33,7 +33,7 @@ internal sealed partial class TunnelHandler(
 
     public async Task HandleConnectAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, ConnectRequest connect, IPAddress client)
     {
-        var draft = new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, "CONNECT");
+        var draft = new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, feature.ClientText, "CONNECT");
         Decision decision = evaluator.Evaluate(new FilterRequest { Host = connect.Host, Client = client, Time = draft.Time });
         if (!decision.Profile.AllowsConnectPort(connect.Port))
         {
@@ -57,7 +57,7 @@ internal sealed partial class TunnelHandler(
     /// <summary>A connection that starts with TLS: after CONNECT, or redirected port-443 traffic (<paramref name="host"/> null).</summary>
     public async Task HandleTlsAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, string? host, int port, IPAddress client, TunnelDraft? connectDraft = null)
     {
-        TunnelDraft draft = connectDraft ?? new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, null);
+        TunnelDraft draft = connectDraft ?? new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, feature.ClientText, null);
         (ClientHelloStatus status, string? sni) = await PeekClientHelloAsync(connection.Transport.Input, connection.ConnectionClosed);
         string? name = sni ?? host ?? feature.OriginalDestination?.Address.ToString();
         Decision decision = evaluator.Evaluate(new FilterRequest { Host = name ?? "", Client = client, Time = draft.Time });
@@ -219,7 +219,7 @@ internal sealed partial class TunnelHandler(
             Id = d.Reference,
             Time = d.Time,
             Kind = kind,
-            ClientIp = d.Client.ToString(),
+            ClientIp = d.ClientText,
             Profile = decision.Profile.Name,
             Method = d.Method,
             Host = host,
@@ -236,5 +236,5 @@ internal sealed partial class TunnelHandler(
         });
     }
 
-    internal readonly record struct TunnelDraft(string Reference, DateTimeOffset Time, long Started, IPAddress Client, string? Method);
+    internal readonly record struct TunnelDraft(string Reference, DateTimeOffset Time, long Started, IPAddress Client, string ClientText, string? Method);
 }
