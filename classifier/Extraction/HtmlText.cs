@@ -1,70 +1,87 @@
-using System.Net;
-using System.Text;
+using System.Globalization;
 
 namespace FilterProxy.Classifier.Extraction;
 
-/// <summary>A forgiving single-pass scan of HTML: text between tags, plus title, alt, and meta description/keywords content.</summary>
+/// <summary>
+/// A forgiving single-pass scan of HTML: text between tags, plus title, image alt text and meta
+/// description/keywords, with common character references decoded. Written in place over the markup (the text
+/// is never longer than the markup it came from), so a page costs no allocation.
+/// </summary>
 internal static class HtmlText
 {
     public static string Visible(string html)
     {
-        var sb = new StringBuilder(html.Length / 3);
+        char[] copy = html.ToCharArray();
+        return new string(copy, 0, VisibleInPlace(copy));
+    }
+
+    /// <summary>Replaces the start of <paramref name="s"/> with its visible text; returns the text's length.</summary>
+    public static int VisibleInPlace(Span<char> s)
+    {
+        int w = 0;
         int i = 0;
-        while (i < html.Length)
+        Span<char> closeTag = stackalloc char[16];
+        while (i < s.Length)
         {
-            int lt = html.IndexOf('<', i);
+            int lt = s[i..].IndexOf('<');
+            int end = lt < 0 ? s.Length : i + lt;
+            w = AppendText(s, w, s[i..end]);
             if (lt < 0)
             {
-                AppendText(sb, html.AsSpan(i));
                 break;
             }
 
-            AppendText(sb, html.AsSpan(i, lt - i));
-            if (html.AsSpan(lt).StartsWith("<!--", StringComparison.Ordinal))
+            lt = end;
+            if (s[lt..].StartsWith("<!--", StringComparison.Ordinal))
             {
-                int end = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
-                i = end < 0 ? html.Length : end + 3;
+                int close = s[(lt + 4)..].IndexOf("-->", StringComparison.Ordinal);
+                i = close < 0 ? s.Length : lt + 4 + close + 3;
                 continue;
             }
 
-            int gt = TagEnd(html, lt);
+            int gt = TagEnd(s, lt);
             if (gt < 0)
             {
                 break;
             }
 
-            ReadOnlySpan<char> tag = html.AsSpan(lt + 1, gt - lt - 1);
+            ReadOnlySpan<char> tag = s.Slice(lt + 1, gt - lt - 1);
             ReadOnlySpan<char> name = TagName(tag);
             i = gt + 1;
             bool closing = tag.Length > 0 && tag[0] == '/';
-            if (!closing && (name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("noscript", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase)))
+            if (!closing && IsHidden(name))
             {
-                int close = html.IndexOf("</" + name.ToString(), i, StringComparison.OrdinalIgnoreCase);
-                i = close < 0 ? html.Length : close;
+                "</".CopyTo(closeTag);
+                name.CopyTo(closeTag[2..]);
+                int close = s[i..].IndexOf(closeTag[..(name.Length + 2)], StringComparison.OrdinalIgnoreCase);
+                i = close < 0 ? s.Length : i + close;
                 continue;
             }
 
             if (name.Equals("img", StringComparison.OrdinalIgnoreCase) || name.Equals("area", StringComparison.OrdinalIgnoreCase))
             {
-                AppendText(sb, Attribute(tag, "alt"));
+                w = AppendText(s, w, Attribute(tag, "alt"));
             }
             else if (name.Equals("meta", StringComparison.OrdinalIgnoreCase))
             {
                 ReadOnlySpan<char> metaName = Attribute(tag, "name");
                 if (metaName.Equals("description", StringComparison.OrdinalIgnoreCase) || metaName.Equals("keywords", StringComparison.OrdinalIgnoreCase))
                 {
-                    AppendText(sb, Attribute(tag, "content"));
+                    w = AppendText(s, w, Attribute(tag, "content"));
                 }
             }
 
-            sb.Append(' ');
+            s[w++] = ' ';
         }
 
-        return sb.ToString();
+        return w;
     }
 
-    private static int TagEnd(string html, int lt)
+    private static bool IsHidden(ReadOnlySpan<char> name) =>
+        name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("noscript", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase);
+
+    private static int TagEnd(ReadOnlySpan<char> html, int lt)
     {
         char quote = '\0';
         for (int j = lt + 1; j < html.Length; j++)
@@ -155,20 +172,68 @@ internal static class HtmlText
         }
     }
 
-    private static void AppendText(StringBuilder sb, ReadOnlySpan<char> text)
+    /// <summary>Copies text to position <paramref name="w"/> (never after where it came from), decoding character references.</summary>
+    private static int AppendText(Span<char> s, int w, ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty)
+        int amp = text.IndexOf('&');
+        if (amp < 0)
         {
-            return;
+            text.CopyTo(s[w..]);
+            return w + text.Length;
         }
 
-        if (text.Contains('&'))
+        for (int j = 0; j < text.Length; j++)
         {
-            sb.Append(WebUtility.HtmlDecode(text.ToString()));
+            char c = text[j];
+            if (c == '&' && TryDecodeEntity(text[j..], out char decoded, out int consumed))
+            {
+                s[w++] = decoded;
+                j += consumed - 1;
+            }
+            else
+            {
+                s[w++] = c;
+            }
         }
-        else
+
+        return w;
+    }
+
+    private static bool TryDecodeEntity(ReadOnlySpan<char> text, out char decoded, out int consumed)
+    {
+        decoded = '\0';
+        consumed = 0;
+        int semi = text[..Math.Min(text.Length, 10)].IndexOf(';');
+        if (semi < 2)
         {
-            sb.Append(text);
+            return false;
         }
+
+        ReadOnlySpan<char> entity = text[1..semi];
+        consumed = semi + 1;
+        if (entity[0] == '#')
+        {
+            bool hex = entity.Length > 1 && entity[1] is 'x' or 'X';
+            if (int.TryParse(hex ? entity[2..] : entity[1..], hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+                && code is > 0 and < 0xD800)
+            {
+                decoded = (char)code;
+                return true;
+            }
+
+            return false;
+        }
+
+        decoded = entity switch
+        {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => ' ',
+            _ => '\0',
+        };
+        return decoded != '\0';
     }
 }

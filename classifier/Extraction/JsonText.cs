@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace FilterProxy.Classifier.Extraction;
@@ -6,29 +5,31 @@ namespace FilterProxy.Classifier.Extraction;
 /// <summary>The string values of a JSON document (what an API shows a reader); a truncated document yields what was read.</summary>
 internal static class JsonText
 {
-    public static string Strings(string json)
+    /// <summary>Writes the string values, space-separated, into <paramref name="destination"/> (at least as long as the UTF-8 input); returns the length.</summary>
+    public static int StringsInto(ReadOnlySpan<byte> json, char[] destination)
     {
-        var sb = new StringBuilder();
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), isFinalBlock: false, state: default);
+        int written = 0;
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, state: default);
         try
         {
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    sb.Append(reader.GetString()).Append(' ');
+                    written += reader.CopyString(destination.AsSpan(written));
+                    destination[written++] = ' ';
                 }
             }
         }
         catch (JsonException)
         {
             // Not JSON after all, or cut at the scan limit: keep what was read, and fall back to the raw text if nothing was.
-            if (sb.Length == 0)
+            if (written == 0)
             {
-                return json;
+                return System.Text.Encoding.UTF8.GetChars(json, destination);
             }
         }
 
-        return sb.ToString();
+        return written;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using FilterProxy.Core.Content;
 
@@ -6,25 +7,35 @@ namespace FilterProxy.Classifier.Extraction;
 /// <summary>
 /// The words a reader sees: for HTML the visible text, title, meta description and image alt text (never script
 /// or style); for JSON the string values; plain text as it is. Bounded by the sample (the proxy reads at most
-/// its scan limit) and by a character limit.
+/// its scan limit). Works in one rented buffer: HTML text is compacted in place, as it is never longer than
+/// its markup.
 /// </summary>
 public static class TextExtractor
 {
-    public static string Extract(in ContentSample sample, int maxChars = 512 * 1024)
+    public static string Extract(in ContentSample sample)
     {
-        Encoding encoding = EncodingFor(sample.Charset);
-        string text = encoding.GetString(sample.Body.Span);
-        if (text.Length > maxChars)
+        using PooledText text = ExtractPooled(sample);
+        return text.Text.ToString();
+    }
+
+    public static PooledText ExtractPooled(in ContentSample sample)
+    {
+        ReadOnlySpan<byte> body = sample.Body.Span;
+        if (sample.Kind == ContentKind.Json)
         {
-            text = text[..maxChars];
+            char[] strings = ArrayPool<char>.Shared.Rent(Math.Max(16, body.Length));
+            return new PooledText(strings, JsonText.StringsInto(body, strings));
         }
 
-        return sample.Kind switch
+        Encoding encoding = EncodingFor(sample.Charset);
+        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(16, encoding.GetMaxCharCount(body.Length)));
+        int length = encoding.GetChars(body, buffer);
+        if (sample.Kind == ContentKind.Html)
         {
-            ContentKind.Html => HtmlText.Visible(text),
-            ContentKind.Json => JsonText.Strings(text),
-            _ => text,
-        };
+            length = HtmlText.VisibleInPlace(buffer.AsSpan(0, length));
+        }
+
+        return new PooledText(buffer, length);
     }
 
     private static Encoding EncodingFor(string? charset)

@@ -8,6 +8,9 @@ internal static class PhraseTokens
 {
     public const int MaxWords = 6;
 
+    /// <summary>For ASCII: the lower-case letter or digit, or 0 for a separator (most page text is ASCII).</summary>
+    private static readonly byte[] s_asciiWord = BuildAsciiTable();
+
     public static int Count(string text) => Hashes(text, new ulong[(text.Length / 2) + 1]);
 
     public static ulong PhraseKey(string phrase)
@@ -26,6 +29,17 @@ internal static class PhraseTokens
     /// <summary>Extends the key of a phrase's first <paramref name="index"/> words with the next word.</summary>
     public static ulong Combine(ulong key, ulong wordHash, int index) => index == 0 ? wordHash : (key * 0x100000001B3UL) ^ wordHash ^ (ulong)index;
 
+    private static byte[] BuildAsciiTable()
+    {
+        byte[] table = new byte[128];
+        for (int c = 0; c < 128; c++)
+        {
+            table[c] = char.IsAsciiLetterOrDigit((char)c) ? (byte)char.ToLowerInvariant((char)c) : (byte)0;
+        }
+
+        return table;
+    }
+
     /// <summary>Writes the hash of each word to <paramref name="destination"/> (at least text.Length / 2 + 1 long); returns the count.</summary>
     public static int Hashes(ReadOnlySpan<char> text, Span<ulong> destination)
     {
@@ -35,7 +49,8 @@ internal static class PhraseTokens
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (char.IsLetterOrDigit(c))
+            char lower = c < 128 ? (char)s_asciiWord[c] : char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '\0';
+            if (lower != '\0')
             {
                 if (!inWord)
                 {
@@ -43,7 +58,7 @@ internal static class PhraseTokens
                     hash = 0xcbf29ce484222325UL;
                 }
 
-                hash = (hash ^ char.ToLowerInvariant(c)) * 0x100000001B3UL;
+                hash = (hash ^ lower) * 0x100000001B3UL;
             }
             else if (inWord && !(c is '\'' or '’' && i + 1 < text.Length && char.IsLetter(text[i + 1])))
             {

@@ -20,6 +20,9 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
 
     private readonly Dictionary<ulong, WeightedPhrase> _phrases;
     private readonly HashSet<ulong> _firstWords;
+
+    /// <summary>A 64K-bit filter over first words: most words of a page are rejected by one bit test, before the set.</summary>
+    private readonly ulong[] _firstWordBits = new ulong[1024];
     private readonly int _maxWords;
 
     public WeightedPhraseClassifier(IEnumerable<WeightedPhrase> phrases)
@@ -32,6 +35,7 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
             int count = PhraseTokens.Hashes(phrase.Phrase, words);
             _phrases[PhraseTokens.PhraseKey(phrase.Phrase)] = phrase;
             _firstWords.Add(words[0]);
+            _firstWordBits[(words[0] >> 6) & 1023] |= 1UL << (int)(words[0] & 63);
             _maxWords = Math.Max(_maxWords, count);
         }
     }
@@ -40,8 +44,11 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
 
     public int Count => _phrases.Count;
 
-    public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(ClassifyText(TextExtractor.Extract(sample), cancellationToken));
+    public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken)
+    {
+        using PooledText text = TextExtractor.ExtractPooled(sample);
+        return ValueTask.FromResult(ClassifyText(text.Text, cancellationToken));
+    }
 
     public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default)
     {
@@ -57,7 +64,8 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                if (!_firstWords.Contains(words[i]))
+                ulong word = words[i];
+                if ((_firstWordBits[(word >> 6) & 1023] & (1UL << (int)(word & 63))) == 0 || !_firstWords.Contains(word))
                 {
                     continue;
                 }

@@ -27,6 +27,16 @@ public sealed class TextExtractorTests
         }
     }
 
+    [Theory]
+    [InlineData("<p>Tom &amp; Jerry</p>", "Tom & Jerry")]
+    [InlineData("<p>it&#39;s &#x41;&nbsp;b</p>", "it's A b")]
+    [InlineData("<p>&unknown; &amp</p>", "&unknown; &amp")]   // unknown or unterminated references stay as written
+    [InlineData("<p>a</p><SCRIPT>x</SCRIPT><p>b</p>", "a b")]  // tag names in any case
+    public void Html_DecodesCharacterReferences(string html, string expected)
+    {
+        Assert.Equal(expected, string.Join(' ', Html(html).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public void Html_CutMidTag_KeepsWhatWasRead()
     {
