@@ -31,6 +31,7 @@ public sealed class HttpConfig
     public int? ScanTimeoutMs { get; set; }
     public int? MaxConnectionsPerClient { get; set; }
     public int? InterceptFallbackMinutes { get; set; }
+    public int? TunnelIdleSeconds { get; set; }
     public List<string>? GoogleAllowedDomains { get; set; }
     public List<string>? MicrosoftTenants { get; set; }
     public string? MicrosoftTenantContext { get; set; }

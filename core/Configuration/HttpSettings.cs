@@ -43,6 +43,8 @@ public sealed record HttpSettings
     public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>Open connections one client address may hold (a browser uses 6–20; a whole NATed classroom more).</summary>
     public int MaxConnectionsPerClient { get; init; } = 512;
+    /// <summary>A spliced tunnel with no bytes either way for this long is closed (squid's read_timeout is 15 minutes).</summary>
+    public TimeSpan TunnelIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>After a failed interception (the client rejects the school CA, e.g. certificate pinning), splice that host for this long.</summary>
     public TimeSpan InterceptFallback { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Sent as X-GoogApps-Allowed-Domains to Google so only these Google Workspace domains can sign in (off when empty).</summary>

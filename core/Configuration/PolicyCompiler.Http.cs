@@ -66,6 +66,7 @@ public static partial class PolicyCompiler
             ScanTimeout = TimeSpan.FromMilliseconds(Range(c.ScanTimeoutMs, (int)defaults.ScanTimeout.TotalMilliseconds, 10, 30_000, "scanTimeoutMs")),
             MaxConnectionsPerClient = Range(c.MaxConnectionsPerClient, defaults.MaxConnectionsPerClient, 1, 1_000_000, "maxConnectionsPerClient"),
             InterceptFallback = TimeSpan.FromMinutes(Range(c.InterceptFallbackMinutes, (int)defaults.InterceptFallback.TotalMinutes, 0, 7 * 24 * 60, "interceptFallbackMinutes")),
+            TunnelIdleTimeout = TimeSpan.FromSeconds(Range(c.TunnelIdleSeconds, (int)defaults.TunnelIdleTimeout.TotalSeconds, 1, 24 * 3600, "tunnelIdleSeconds")),
             GoogleAllowedDomains = c.GoogleAllowedDomains ?? [],
             MicrosoftTenants = c.MicrosoftTenants ?? [],
             MicrosoftTenantContext = c.MicrosoftTenantContext,

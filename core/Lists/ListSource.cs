@@ -18,7 +18,47 @@ public sealed record ListSource(
     public bool IsRemote => Source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
         || Source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A fingerprint of the definition: a reload reuses loaded lists when it is unchanged.</summary>
+    /// <summary>
+    /// A fingerprint of the definition and, for a local source, of its contents' size and time: a reload reuses
+    /// loaded lists only when neither changed (so editing a local list and sending SIGHUP re-reads it).
+    /// </summary>
     public string Fingerprint =>
-        $"{Name}|{Format}|{Source}|{Category}|{Refresh}|{string.Join(',', CategoryMap.OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => $"{p.Key}={p.Value}"))}";
+        $"{Name}|{Format}|{Source}|{Category}|{Refresh}|{string.Join(',', CategoryMap.OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => $"{p.Key}={p.Value}"))}|{LocalStamp()}";
+
+    private string LocalStamp()
+    {
+        if (IsRemote)
+        {
+            return "";
+        }
+
+        try
+        {
+            if (File.Exists(Source))
+            {
+                var file = new FileInfo(Source);
+                return $"{file.Length}@{file.LastWriteTimeUtc.Ticks}";
+            }
+
+            if (Directory.Exists(Source))
+            {
+                long newest = 0;
+                long total = 0;
+                foreach (FileInfo file in new DirectoryInfo(Source).EnumerateFiles("*", SearchOption.AllDirectories))
+                {
+                    newest = Math.Max(newest, file.LastWriteTimeUtc.Ticks);
+                    total += file.Length;
+                }
+
+                return $"{total}@{newest}";
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable now: the loader reports it; a changing stamp makes the reload try again.
+            return "unreadable@" + DateTime.UtcNow.Ticks;
+        }
+
+        return "missing";
+    }
 }

@@ -174,7 +174,7 @@ internal sealed partial class TunnelHandler(
 
         using (origin)
         {
-            (long up, long down) = await Splicer.RunAsync(connection.Transport, origin, connection.ConnectionClosed);
+            (long up, long down) = await Splicer.RunAsync(connection.Transport, origin, evaluator.Snapshot.Settings.Http.TunnelIdleTimeout, connection.ConnectionClosed);
             Emit(draft, decision, name, KindOf(decision), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, 200, up + down, "spliced");
         }
     }

@@ -111,6 +111,22 @@ public sealed class GatewayAppTests : IAsyncLifetime
         Assert.NotSame(before, holder.Current.Lists);
     }
 
+    [Fact]
+    public async Task Reload_ReReadsALocalListWhoseFileChanged()
+    {
+        PolicySnapshotHolder holder = _app.Services.GetRequiredService<PolicySnapshotHolder>();
+        PolicyReloader reloader = _app.Services.GetRequiredService<PolicyReloader>();
+        Assert.Equal("allow", await Verdict("ks2", "127.1.7.9"));
+
+        // What an operator does: append to the list file, then SIGHUP (here: the reload SIGHUP triggers).
+        await File.AppendAllTextAsync(Path.Combine(_dir.Path, "gambling.txt"), "casino.example\n127.1.7.9\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_dir.Path, "gambling.txt"), DateTime.UtcNow.AddSeconds(1));
+        Assert.True(await reloader.ReloadAsync("SIGHUP", refreshLists: false, CancellationToken.None));
+
+        Assert.Equal("block", await Verdict("ks2", "casino.example"));
+        Assert.Equal("block", await Verdict("ks2", "127.1.7.9"));
+    }
+
     private async Task<string?> Verdict(string profile, string url) =>
         (await _http.GetFromJsonAsync<DecisionReport>($"/api/check?url={url}&profile={profile}"))!.Verdict;
 

@@ -102,6 +102,7 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
 
         Assert.Contains("HTTP/1.1 200 OK", output, StringComparison.Ordinal);
         Assert.Contains("path=/search?q=Secret+Term", output, StringComparison.Ordinal);
+        Assert.Contains("protocol=HTTP/2", output, StringComparison.Ordinal); // the pooled upstream client speaks HTTP/2 where the origin does
         FilterEvent e = await fx.EventAsync(e => e.Url == $"https://secure.test:{Https}/search?q=Secret+Term");
         Assert.Equal("https", e.Protocol);
         Assert.Equal("GET", e.Method);
