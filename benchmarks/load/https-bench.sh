@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTPS through the proxy, side by side in one run: FilterProxy intercepting (school-CA leaf, decrypt, filter,
 # re-encrypt) beside mitmproxy (mitmdump) doing the same, and FilterProxy splicing (CONNECT, bytes untouched)
-# beside a direct connection. Origin: nginx with TLS on 127.0.0.1:18443 (1 KB, 100 KB and a 1 GB file).
+# beside a direct connection. Origin: nginx with TLS on 127.0.0.1:443 (1 KB, 100 KB and a 1 GB file); port 443, because
+# hey puts "host:port" in the TLS server name for other ports, which FilterProxy refuses as malformed (fail closed).
 # Load: hey (Go's HTTP client through the proxy with CONNECT, keep-alive) and curl for bulk transfer.
 # Usage (as root, from the repository root):   bash benchmarks/load/https-bench.sh   [DUR=10 CONNS=50]
 # Everything binds to and targets 127.0.0.1; every run is bounded by DUR (and curl by --max-time).
@@ -11,7 +12,7 @@ DUR=${DUR:-10}; CONNS=${CONNS:-50}
 W=${BENCH_WORK:-/tmp/filterproxy-bench-https}
 need=(); for b in nginx hey mitmdump curl openssl; do command -v $b >/dev/null || need+=($b); done
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light hey mitmproxy curl openssl >/dev/null; fi
-for p in 18443 13140 13141; do ss -ltn | grep -q "127.0.0.1:$p " && { echo "port $p is in use" >&2; exit 1; }; done
+for p in 443 13140 13141; do ss -ltn | grep -q "127.0.0.1:$p " && { echo "port $p is in use" >&2; exit 1; }; done
 mkdir -p $W/www $W/run $W/mitm; chmod 755 $W $W/www
 pids=(); trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done' EXIT
 
@@ -29,7 +30,7 @@ cat > $W/nginx.conf <<NGINX
 worker_processes 1; pid $W/run/nginx.pid; error_log $W/run/nginx.err;
 events { worker_connections 4096; }
 http { access_log off; sendfile on; keepalive_requests 100000;
-  server { listen 127.0.0.1:18443 ssl; ssl_certificate $W/origin.pem; ssl_certificate_key $W/origin.key; root $W/www; } }
+  server { listen 127.0.0.1:443 ssl; ssl_certificate $W/origin.pem; ssl_certificate_key $W/origin.key; root $W/www; } }
 NGINX
 nginx -c $W/nginx.conf -g 'daemon off;' & pids+=($!)
 
@@ -44,9 +45,9 @@ fp() {  # $1 = neverIntercept JSON list
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 load() {  # $1 label, $2 proxy url or "", $3 CA file, $4 file, $5 pid
   local proxy=(); [ -n "$2" ] && proxy=(-x "$2")
-  SSL_CERT_FILE=$3 hey -z 2s -c $CONNS "${proxy[@]}" https://127.0.0.1:18443/$4 > /dev/null
+  SSL_CERT_FILE=$3 hey -z 2s -c $CONNS "${proxy[@]}" https://127.0.0.1:443/$4 > /dev/null
   local t0=0; [ -n "$5" ] && t0=$(cpu $5)
-  local out; out=$(SSL_CERT_FILE=$3 hey -z ${DUR}s -c $CONNS "${proxy[@]}" https://127.0.0.1:18443/$4)
+  local out; out=$(SSL_CERT_FILE=$3 hey -z ${DUR}s -c $CONNS "${proxy[@]}" https://127.0.0.1:443/$4)
   local t1=0; [ -n "$5" ] && t1=$(cpu $5)
   local rps p99 n ok; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}'); p99=$(echo "$out" | awk '/ 99% in/ {print $3*1000}')
   n=$(echo "$out" | awk '/\[200\]/ {print $2}'); ok=${n:-0}
@@ -57,7 +58,7 @@ load() {  # $1 label, $2 proxy url or "", $3 CA file, $4 file, $5 pid
 bulk() {  # $1 label, $2 proxy or "", $3 parallel tunnels
   local proxy=(); [ -n "$2" ] && proxy=(-x "$2")
   local start end bytes=0; start=$(date +%s.%N)
-  for i in $(seq 1 $3); do curl -s -o /dev/null --max-time 60 --cacert $W/ca.pem "${proxy[@]}" -w '%{size_download}\n' https://127.0.0.1:18443/big.bin > $W/run/bulk.$i & done; wait
+  local cp=(); for i in $(seq 1 $3); do curl -s -o /dev/null --max-time 60 --cacert $W/ca.pem "${proxy[@]}" -w '%{size_download}\n' https://127.0.0.1:443/big.bin > $W/run/bulk.$i & cp+=($!); done; wait "${cp[@]}"
   end=$(date +%s.%N); for i in $(seq 1 $3); do bytes=$((bytes + $(cat $W/run/bulk.$i))); done
   printf '| %s | %s | %.2f Gbit/s |\n' "$1" "$3" "$(echo "$bytes*8/($end-$start)/1000000000" | bc -l)"
 }

@@ -136,10 +136,15 @@ internal sealed partial class TunnelHandler(
             catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
             {
                 TimeSpan splice = evaluator.Snapshot.Settings.Http.InterceptFallback;
-                fallback.Add(target.Host, splice);
-                HttpLog.InterceptionFailed(logger, ex.GetType().Name, splice.TotalMinutes);
-                Emit(draft, decision, target.Host, EventKind.HttpsSni, "allow", "interception-failed", "tls/intercept-fallback", 0, 0,
-                    $"the client refused the school certificate ({ex.Message}); this host is spliced for {splice.TotalMinutes:0} minutes");
+                bool spliced = fallback.RecordFailure(target.Host, splice);
+                if (spliced)
+                {
+                    HttpLog.InterceptionFailed(logger, ex.GetType().Name, splice.TotalMinutes);
+                }
+
+                Emit(draft, decision, target.Host, EventKind.HttpsSni, "error", "interception-failed", "tls/intercept-fallback", 0, 0, spliced
+                    ? $"the client refused the school certificate ({ex.Message}) {InterceptFallback.FailuresToSplice} times; this host is spliced for {splice.TotalMinutes:0} minutes"
+                    : $"the TLS handshake with the client failed ({ex.Message})");
                 return;
             }
 

@@ -109,6 +109,23 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
     }
 
     [Fact]
+    public async Task ClientThatRefusesTheSchoolCertificate_IsSplicedAfterThreeTries()
+    {
+        // A pinning client: it trusts only the origin's own CA, so it refuses every leaf the proxy mints.
+        for (int i = 0; i < 3; i++)
+        {
+            string refused = await fx.Curl("--cacert", fx.OriginCaFile, $"https://pinned.test:{Https}/page");
+            Assert.DoesNotContain("hello from the origin", refused, StringComparison.Ordinal);
+        }
+
+        string spliced = await fx.Curl("--cacert", fx.OriginCaFile, $"https://pinned.test:{Https}/page");
+
+        Assert.Contains("hello from the origin", spliced, StringComparison.Ordinal);
+        FilterEvent e = await fx.EventAsync(e => e.Host == "pinned.test" && e.Reason == "interception-failed" && e.Note!.Contains("spliced for", StringComparison.Ordinal));
+        Assert.Equal(EventKind.HttpsSni, e.Kind);
+    }
+
+    [Fact]
     public async Task Intercepted_BlockedSite_GetsTheBlockPage()
     {
         string output = await fx.Curl("--cacert", fx.SchoolCaFile, "-H", "Accept: text/html", $"https://bet.example:{Https}/page");

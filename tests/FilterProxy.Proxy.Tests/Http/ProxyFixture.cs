@@ -29,7 +29,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public string SchoolCaFile { get; private set; } = null!;
     public string Directory => _dir.Path;
 
-    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test"];
+    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test"];
 
     public async Task InitializeAsync()
     {
