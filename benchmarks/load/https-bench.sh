@@ -45,9 +45,9 @@ fp() {  # $1 = neverIntercept JSON list
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 load() {  # $1 label, $2 proxy url or "", $3 CA file, $4 file, $5 pid
   local proxy=(); [ -n "$2" ] && proxy=(-x "$2")
-  SSL_CERT_FILE=$3 hey -z 2s -c $CONNS "${proxy[@]}" https://127.0.0.1:443/$4 > /dev/null
+  SSL_CERT_FILE=$3 hey -z 2s -c $CONNS "${proxy[@]}" https://127.0.0.1/$4 > /dev/null
   local t0=0; [ -n "$5" ] && t0=$(cpu $5)
-  local out; out=$(SSL_CERT_FILE=$3 hey -z ${DUR}s -c $CONNS "${proxy[@]}" https://127.0.0.1:443/$4)
+  local out; out=$(SSL_CERT_FILE=$3 hey -z ${DUR}s -c $CONNS "${proxy[@]}" https://127.0.0.1/$4)
   local t1=0; [ -n "$5" ] && t1=$(cpu $5)
   local rps p99 n ok; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}'); p99=$(echo "$out" | awk '/ 99% in/ {print $3*1000}')
   n=$(echo "$out" | awk '/\[200\]/ {print $2}'); ok=${n:-0}
@@ -58,7 +58,7 @@ load() {  # $1 label, $2 proxy url or "", $3 CA file, $4 file, $5 pid
 bulk() {  # $1 label, $2 proxy or "", $3 parallel tunnels
   local proxy=(); [ -n "$2" ] && proxy=(-x "$2")
   local start end bytes=0; start=$(date +%s.%N)
-  local cp=(); for i in $(seq 1 $3); do curl -s -o /dev/null --max-time 60 --cacert $W/ca.pem "${proxy[@]}" -w '%{size_download}\n' https://127.0.0.1:443/big.bin > $W/run/bulk.$i & cp+=($!); done; wait "${cp[@]}"
+  local cp=(); for i in $(seq 1 $3); do curl -s -o /dev/null --max-time 60 --cacert $W/ca.pem "${proxy[@]}" -w '%{size_download}\n' https://127.0.0.1/big.bin > $W/run/bulk.$i & cp+=($!); done; wait "${cp[@]}"
   end=$(date +%s.%N); for i in $(seq 1 $3); do bytes=$((bytes + $(cat $W/run/bulk.$i))); done
   printf '| %s | %s | %.2f Gbit/s |\n' "$1" "$3" "$(echo "$bytes*8/($end-$start)/1000000000" | bc -l)"
 }

@@ -135,16 +135,20 @@ internal sealed partial class TunnelHandler(
             }
             catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
             {
+                // Only a refusal (the client's TLS alert: unknown CA, bad certificate) counts towards splicing the host;
+                // a client that hangs up or stalls mid-handshake (a closed tab, a timeout) proves nothing about pinning.
                 TimeSpan splice = evaluator.Snapshot.Settings.Http.InterceptFallback;
-                bool spliced = fallback.RecordFailure(target.Host, splice);
+                bool refused = ex is AuthenticationException;
+                bool spliced = refused && fallback.RecordFailure(target.Host, splice);
                 if (spliced)
                 {
                     HttpLog.InterceptionFailed(logger, ex.GetType().Name, splice.TotalMinutes);
                 }
 
-                Emit(draft, decision, target.Host, EventKind.HttpsSni, "error", "interception-failed", "tls/intercept-fallback", 0, 0, spliced
+                string note = spliced
                     ? $"the client refused the school certificate ({ex.Message}) {InterceptFallback.FailuresToSplice} times; this host is spliced for {splice.TotalMinutes:0} minutes"
-                    : $"the TLS handshake with the client failed ({ex.Message})");
+                    : refused ? $"the client refused the school certificate ({ex.Message})" : $"the client left during the TLS handshake ({ex.GetType().Name})";
+                Emit(draft, decision, target.Host, EventKind.HttpsSni, "error", "interception-failed", "tls/intercept-fallback", 0, 0, note);
                 return;
             }
 
