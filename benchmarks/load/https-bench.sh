@@ -50,7 +50,7 @@ load() {  # $1 label, $2 proxy url or "", $3 CA file, $4 file, $5 pid
   local out; out=$(SSL_CERT_FILE=$3 hey -z ${DUR}s -c $CONNS "${proxy[@]}" https://127.0.0.1/$4)
   local t1=0; [ -n "$5" ] && t1=$(cpu $5)
   local rps p99 n ok; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}'); p99=$(echo "$out" | awk '/ 99% in/ {print $3*1000}')
-  n=$(echo "$out" | awk '/\[200\]/ {print $2}'); ok=${n:-0}
+  n=$(echo "$out" | awk '/\[200\]/ && /responses/ {print $2; exit}'); ok=${n:-0}
   local us="-"; [ -n "$5" ] && [ "$ok" -gt 0 ] && us=$(echo "($t1-$t0)*10000/$ok" | bc)
   local bad; bad=$(echo "$out" | awk '/^[ \t]+\[[0-9]+\]/ { c = $1; gsub(/[][]/, "", c); if ($0 ~ /responses/) { if (c != 200) s += $2 } else s += c } END { print s + 0 }')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$4" "$rps" "$p99" "$us" "$bad"
