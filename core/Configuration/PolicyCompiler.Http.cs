@@ -32,29 +32,25 @@ public static partial class PolicyCompiler
             }
         }
 
-        var caFiles = new List<string>();
-        foreach ((string file, int i) in (c.TrustedUpstreamCaFiles ?? []).Select(static (f, i) => (f, i)))
+        List<string> Files(List<string>? files, string name)
         {
-            string full = Path.GetFullPath(file, baseDirectory);
-            if (!File.Exists(full))
+            var full = new List<string>();
+            for (int i = 0; i < (files?.Count ?? 0); i++)
             {
-                e.Add(new ConfigError($"http.trustedUpstreamCaFiles[{i}]", $"'{full}' does not exist"));
+                string path = Path.GetFullPath(files![i], baseDirectory);
+                if (!File.Exists(path))
+                {
+                    e.Add(new ConfigError($"http.{name}[{i}]", $"'{path}' does not exist"));
+                }
+
+                full.Add(path);
             }
 
-            caFiles.Add(full);
+            return full;
         }
 
-        var phraseLists = new List<string>();
-        foreach ((string file, int i) in (c.PhraseLists ?? []).Select(static (f, i) => (f, i)))
-        {
-            string full = Path.GetFullPath(file, baseDirectory);
-            if (!File.Exists(full))
-            {
-                e.Add(new ConfigError($"http.phraseLists[{i}]", $"'{full}' does not exist"));
-            }
-
-            phraseLists.Add(full);
-        }
+        List<string> caFiles = Files(c.TrustedUpstreamCaFiles, "trustedUpstreamCaFiles");
+        List<string> phraseLists = Files(c.PhraseLists, "phraseLists");
 
         return new HttpSettings
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Content;
 using FilterProxy.Core.Events;
@@ -12,6 +13,41 @@ internal static class HttpEvents
     private static readonly string[] s_reasons = [.. Enum.GetNames<DecisionReason>().Select(static n => n.ToLowerInvariant())];
 
     public static string Reason(in Decision decision) => s_reasons[(int)decision.Reason];
+
+    /// <summary>Who asked and when: taken when a request or tunnel starts, so the event's latency covers the whole of it.</summary>
+    public readonly record struct Origin(string Reference, DateTimeOffset Time, long Started, string ClientText, string? Method)
+    {
+        public static Origin Start(string clientText, string? method, DateTimeOffset now) =>
+            new(ReferenceIds.Next(), now, Stopwatch.GetTimestamp(), clientText, method);
+    }
+
+    /// <summary>What was decided and done for one request or tunnel.</summary>
+    public readonly record struct Outcome(EventKind Kind, string Verdict, string Reason, string Rule, int Status, long Bytes = 0);
+
+    public static FilterEvent Create(in Origin o, in Decision decision, in Outcome outcome, string host, string protocol,
+        string? url = null, string? searchTerm = null, CategoryScore? content = null, string? contentText = null, string? note = null) => new()
+    {
+        Id = o.Reference,
+        Time = o.Time,
+        Kind = outcome.Kind,
+        ClientIp = o.ClientText,
+        Profile = decision.Profile.Name,
+        Method = o.Method,
+        Host = host,
+        Url = url is null ? null : Bound(url),
+        SearchTerm = searchTerm,
+        Categories = CategoryNames(decision, content),
+        Verdict = outcome.Verdict,
+        Reason = outcome.Reason,
+        Rule = outcome.Rule,
+        List = decision.List?.ToString(),
+        Status = outcome.Status,
+        Bytes = outcome.Bytes,
+        LatencyMs = Stopwatch.GetElapsedTime(o.Started).TotalMilliseconds,
+        Content = contentText,
+        Protocol = protocol,
+        Note = note,
+    };
 
     public static IReadOnlyList<string> CategoryNames(in Decision decision, CategoryScore? content = null)
     {

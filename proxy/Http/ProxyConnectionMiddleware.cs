@@ -104,36 +104,15 @@ internal sealed class ProxyConnectionMiddleware(
     /// <summary>Reads until it is clear whether the connection starts with CONNECT; consumes the CONNECT head, nothing otherwise.</summary>
     private static async Task<(ConnectParseStatus, ConnectRequest?, string?)> PeekConnectAsync(PipeReader input, CancellationToken closed)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        timeout.CancelAfter(s_firstBytesTimeout);
-        try
-        {
-            while (true)
+        (bool decided, (ConnectParseStatus Status, ConnectRequest? Request, string? Error) r) = await PipePeek.PeekAsync(input, s_firstBytesTimeout, closed,
+            static (ReadOnlySequence<byte> data, out (ConnectParseStatus, ConnectRequest?, string?) result, out long consume) =>
             {
-                ReadResult result = await input.ReadAsync(timeout.Token);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                ConnectParseStatus status = ConnectRequest.TryParse(buffer, out ConnectRequest? request, out string? error);
-                switch (status)
-                {
-                    case ConnectParseStatus.Ok:
-                        input.AdvanceTo(buffer.GetPosition(request!.HeadLength));
-                        return (status, request, null);
-                    case ConnectParseStatus.NotConnect or ConnectParseStatus.Invalid:
-                        input.AdvanceTo(buffer.Start);
-                        return (status, null, error);
-                }
-
-                input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    return (ConnectParseStatus.NeedMoreData, null, null);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return (ConnectParseStatus.NeedMoreData, null, null);
-        }
+                ConnectParseStatus status = ConnectRequest.TryParse(data, out ConnectRequest? request, out string? error);
+                result = (status, request, error);
+                consume = status == ConnectParseStatus.Ok ? request!.HeadLength : 0;
+                return status != ConnectParseStatus.NeedMoreData;
+            });
+        return decided ? r : (ConnectParseStatus.NeedMoreData, null, null);
     }
 
     private async Task RefuseAsync(ConnectionContext connection, int status, string phrase, string body)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Events;
@@ -24,8 +23,8 @@ internal sealed class ProxyRequestHandler(
 {
     public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
     {
-        long started = Stopwatch.GetTimestamp();
-        DateTimeOffset now = time.GetUtcNow();
+        var origin = HttpEvents.Origin.Start(connection.ClientText, context.Request.Method, time.GetUtcNow());
+        DateTimeOffset now = origin.Time;
         string raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         if (!TryGetTarget(context, connection, raw, out RequestTarget target))
         {
@@ -54,8 +53,8 @@ internal sealed class ProxyRequestHandler(
         string? searchTerm = SearchTerms.Extract(target.Host, target.PathAndQuery);
         bool doh = DohDetector.IsDnsOverHttps(context.Request);
         bool dohBlocked = doh && !decision.IsBlocked && decision.Profile.Blocked.Contains(Category.DnsOverHttps);
-        string reference = ReferenceIds.Next();
-        var record = new EventDraft(reference, now, started, context.Request.Method, target, connection.ClientText, searchTerm, connection.Intercepted is not null);
+        string reference = origin.Reference;
+        var record = new EventDraft(origin, target, searchTerm, connection.Intercepted is not null);
 
         if (decision.IsBlocked || dohBlocked)
         {
@@ -104,31 +103,9 @@ internal sealed class ProxyRequestHandler(
         Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes);
     }
 
-    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, Core.Content.CategoryScore? content, string? contentText, long bytes = 0)
-    {
-        events.TryWrite(new FilterEvent
-        {
-            Id = d.Reference,
-            Time = d.Time,
-            Kind = kind,
-            ClientIp = d.ClientText,
-            Profile = decision.Profile.Name,
-            Method = d.Method,
-            Host = d.Target.Host,
-            Url = HttpEvents.Bound(d.Target.Url),
-            SearchTerm = d.SearchTerm,
-            Categories = HttpEvents.CategoryNames(decision, content),
-            Verdict = verdict,
-            Reason = reason,
-            Rule = rule,
-            List = decision.List?.ToString(),
-            Status = status,
-            Bytes = bytes,
-            LatencyMs = Stopwatch.GetElapsedTime(d.Started).TotalMilliseconds,
-            Content = contentText,
-            Protocol = d.Intercepted ? "https" : d.Target.Scheme,
-        });
-    }
+    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, Core.Content.CategoryScore? content, string? contentText, long bytes = 0) =>
+        events.TryWrite(HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
+            d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText));
 
     /// <summary>Where the request goes. False for requests addressed to the gateway itself (PAC file, CA, help).</summary>
     internal static bool TryGetTarget(HttpContext context, ProxyConnectionFeature connection, string raw, out RequestTarget target)
@@ -166,7 +143,7 @@ internal sealed class ProxyRequestHandler(
         return host.HasValue ? host.Host : fallback;
     }
 
-    private readonly record struct EventDraft(string Reference, DateTimeOffset Time, long Started, string Method, RequestTarget Target, string ClientText, string? SearchTerm, bool Intercepted);
+    private readonly record struct EventDraft(HttpEvents.Origin Origin, RequestTarget Target, string? SearchTerm, bool Intercepted);
 }
 
 /// <summary>A request's destination: scheme, host (no brackets), port, path and query, and the URL for events and pages.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
@@ -33,7 +32,7 @@ internal sealed partial class TunnelHandler(
 
     public async Task HandleConnectAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, ConnectRequest connect, IPAddress client)
     {
-        var draft = new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, feature.ClientText, "CONNECT");
+        var draft = HttpEvents.Origin.Start(feature.ClientText, "CONNECT", time.GetUtcNow());
         Decision decision = evaluator.Evaluate(new FilterRequest { Host = connect.Host, Client = client, Time = draft.Time });
         if (!decision.Profile.AllowsConnectPort(connect.Port))
         {
@@ -55,9 +54,9 @@ internal sealed partial class TunnelHandler(
     }
 
     /// <summary>A connection that starts with TLS: after CONNECT, or redirected port-443 traffic (<paramref name="host"/> null).</summary>
-    public async Task HandleTlsAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, string? host, int port, IPAddress client, TunnelDraft? connectDraft = null)
+    public async Task HandleTlsAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, string? host, int port, IPAddress client, HttpEvents.Origin? connectDraft = null)
     {
-        TunnelDraft draft = connectDraft ?? new TunnelDraft(ReferenceIds.Next(), time.GetUtcNow(), Stopwatch.GetTimestamp(), client, feature.ClientText, null);
+        HttpEvents.Origin draft = connectDraft ?? HttpEvents.Origin.Start(feature.ClientText, null, time.GetUtcNow());
         (ClientHelloStatus status, string? sni) = await PeekClientHelloAsync(connection.Transport.Input, connection.ConnectionClosed);
         string? name = sni ?? host ?? feature.OriginalDestination?.Address.ToString();
         Decision decision = evaluator.Evaluate(new FilterRequest { Host = name ?? "", Client = client, Time = draft.Time });
@@ -114,7 +113,7 @@ internal sealed partial class TunnelHandler(
         && evaluator.Snapshot.Settings.Http.NeverInterceptEntryFor(host) is null
         && !fallback.IsSpliced(host);
 
-    private async Task InterceptAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, TunnelTarget target, TunnelDraft draft, Decision decision)
+    private async Task InterceptAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, TunnelTarget target, HttpEvents.Origin draft, Decision decision)
     {
         IDuplexPipe transport = connection.Transport;
         var ssl = new SslStream(new DuplexPipeStream(transport.Input, transport.Output), leaveInnerStreamOpen: true);
@@ -167,7 +166,7 @@ internal sealed partial class TunnelHandler(
         }
     }
 
-    private async Task SpliceAsync(ConnectionContext connection, ProxyConnectionFeature feature, string host, int port, TunnelDraft draft, Decision decision, string name)
+    private async Task SpliceAsync(ConnectionContext connection, ProxyConnectionFeature feature, string host, int port, HttpEvents.Origin draft, Decision decision, string name)
     {
         Socket origin;
         try
@@ -190,60 +189,20 @@ internal sealed partial class TunnelHandler(
 
     private static async Task<(ClientHelloStatus Status, string? ServerName)> PeekClientHelloAsync(PipeReader input, CancellationToken closed)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        timeout.CancelAfter(s_helloTimeout);
-        try
-        {
-            while (true)
+        (bool decided, (ClientHelloStatus Status, string? Sni) r) = await PipePeek.PeekAsync(input, s_helloTimeout, closed,
+            static (ReadOnlySequence<byte> data, out (ClientHelloStatus, string?) result, out long consume) =>
             {
-                ReadResult result = await input.ReadAsync(timeout.Token);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                ClientHelloStatus status = ClientHello.TryParse(buffer, out string? sni, out _);
-                if (status != ClientHelloStatus.NeedMoreData)
-                {
-                    input.AdvanceTo(buffer.Start);
-                    return (status, sni);
-                }
-
-                input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    return (ClientHelloStatus.NeedMoreData, null);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return (ClientHelloStatus.NeedMoreData, null);
-        }
+                ClientHelloStatus status = ClientHello.TryParse(data, out string? sni, out _);
+                result = (status, sni);
+                consume = 0; // a peek: the TLS stack (ours or the origin's) reads the hello again
+                return status != ClientHelloStatus.NeedMoreData;
+            });
+        return decided ? r : (ClientHelloStatus.NeedMoreData, null);
     }
 
     private static EventKind KindOf(in Decision decision) =>
         decision.IsBlocked && decision.Categories.Overlaps(Core.Categories.Categories.Circumvention) ? EventKind.Circumvention : EventKind.HttpsSni;
 
-    private void Emit(in TunnelDraft d, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note)
-    {
-        events.TryWrite(new FilterEvent
-        {
-            Id = d.Reference,
-            Time = d.Time,
-            Kind = kind,
-            ClientIp = d.ClientText,
-            Profile = decision.Profile.Name,
-            Method = d.Method,
-            Host = host,
-            Categories = HttpEvents.CategoryNames(decision),
-            Verdict = verdict,
-            Reason = reason,
-            Rule = rule,
-            List = decision.List?.ToString(),
-            Status = status,
-            Bytes = bytes,
-            LatencyMs = Stopwatch.GetElapsedTime(d.Started).TotalMilliseconds,
-            Protocol = "https",
-            Note = note,
-        });
-    }
-
-    internal readonly record struct TunnelDraft(string Reference, DateTimeOffset Time, long Started, IPAddress Client, string ClientText, string? Method);
+    private void Emit(in HttpEvents.Origin o, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note) =>
+        events.TryWrite(HttpEvents.Create(o, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), host, "https", note: note));
 }

@@ -7,6 +7,49 @@ namespace FilterProxy.Core.Tests.Configuration;
 public sealed class ConfigTests
 {
     [Fact]
+    public void HttpSettings_BadValuesAreReportedWithTheirPaths()
+    {
+        IReadOnlyList<ConfigError> errors = PolicyFixture.Errors("""
+            {
+              "profiles": { "ks2": { "connectPorts": [ "443", "ssh", "70000" ], "onScanFailure": "shrug" } },
+              "http": { "scanTimeoutMs": 0, "maxConnectionsPerClient": -1, "neverIntercept": [ "bad entry!" ],
+                        "trustedUpstreamCaFiles": [ "missing-ca.pem" ], "phraseLists": [ "missing-phrases.txt" ] }
+            }
+            """);
+        string all = string.Join("\n", errors.Select(e => e.ToString()));
+
+        foreach (string expected in new[]
+        {
+            "profiles.ks2.connectPorts[1]: 'ssh' is not a port",
+            "profiles.ks2.connectPorts[2]: '70000' is not a port",
+            "profiles.ks2.onScanFailure: 'shrug' is not one of: block, allow",
+            "http.scanTimeoutMs: 0 is outside 10–30000",
+            "http.maxConnectionsPerClient: -1 is outside",
+            "http.neverIntercept[0]: 'bad entry!' is not a domain or URL entry",
+            "http.trustedUpstreamCaFiles[0]:",
+            "http.phraseLists[0]:",
+        })
+        {
+            Assert.Contains(expected, all, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void HttpSettings_Defaults_InterceptPupilsWithPort443Only_AndStaffAnyPort()
+    {
+        using var dir = new TempDirectory();
+        PolicySnapshot snapshot = PolicyFixture.Load(dir, "{}");
+
+        Assert.Equal([443], snapshot.FindProfile("ks2")!.ConnectPorts);
+        Assert.Null(snapshot.FindProfile("staff")!.ConnectPorts);
+        Assert.True(snapshot.FindProfile("staff")!.ScanFailOpen);
+        Assert.False(snapshot.FindProfile("nursery-ks1")!.ScanFailOpen);
+        Assert.Equal("nhs.uk", snapshot.Settings.Http.NeverInterceptEntryFor("www.nhs.uk"));
+        Assert.Null(snapshot.Settings.Http.NeverInterceptEntryFor("www.bbc.co.uk"));
+        Assert.True(snapshot.Settings.Http.ContentCheck);
+    }
+
+    [Fact]
     public void Validate_ReportsEveryErrorInOnePass()
     {
         IReadOnlyList<ConfigError> errors = PolicyFixture.Errors("""

@@ -234,14 +234,9 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
     [Fact]
     public async Task MalformedRequest_Gets400_AndTheProxyCarriesOn()
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(fx.Proxy);
-        NetworkStream stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET http://plain.test/ HTTP/1.1\r\nHost plain.test\r\n\r\n"));
-        byte[] buffer = new byte[1024];
-        int n = await stream.ReadAsync(buffer);
+        string response = await RawAsync("GET http://plain.test/ HTTP/1.1\r\nHost plain.test\r\n\r\n");
 
-        Assert.StartsWith("HTTP/1.1 400", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
         string after = await fx.Curl($"http://plain.test:{Http}/page");
         Assert.StartsWith("HTTP/1.1 200", after, StringComparison.Ordinal);
     }
@@ -249,14 +244,8 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
     [Fact]
     public async Task MalformedConnect_Gets400()
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(fx.Proxy);
-        NetworkStream stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("CONNECT no-port-here HTTP/1.1\r\n\r\n"));
-        byte[] buffer = new byte[1024];
-        int n = await stream.ReadAsync(buffer);
+        string response = await RawAsync("CONNECT no-port-here HTTP/1.1\r\n\r\n");
 
-        string response = Encoding.ASCII.GetString(buffer, 0, n);
         Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
         Assert.Contains("not host:port", response, StringComparison.Ordinal);
     }
@@ -276,6 +265,18 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
         Assert.Contains("Windows", page, StringComparison.Ordinal);
         Assert.Contains("Chromebooks", page, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(der))[..2], page, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends raw bytes to the proxy and returns the first read of its answer.</summary>
+    private async Task<string> RawAsync(string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(fx.Proxy);
+        NetworkStream stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        byte[] buffer = new byte[1024];
+        int n = await stream.ReadAsync(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, n);
     }
 
     private static string Header(string output, string name)
