@@ -7,10 +7,12 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY core/FilterProxy.Core.csproj core/
 COPY admin/FilterProxy.Admin.csproj admin/
+COPY classifier/FilterProxy.Classifier.csproj classifier/
 COPY proxy/FilterProxy.csproj proxy/
 RUN dotnet restore proxy/FilterProxy.csproj -r linux-x64
 COPY core/ core/
 COPY admin/ admin/
+COPY classifier/ classifier/
 COPY proxy/ proxy/
 # ReadyToRun: precompiled code, so a fresh container answers at full speed without a JIT warm-up.
 RUN dotnet publish proxy/FilterProxy.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --no-restore
@@ -20,11 +22,11 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 RUN mkdir -p /var/lib/filterproxy && chown "$APP_UID" /var/lib/filterproxy
 WORKDIR /var/lib/filterproxy
 COPY --from=build /app /app
-ENV FILTERPROXY__dataDirectory=/var/lib/filterproxy \
-    DOTNET_gcServer=0
+ENV FILTERPROXY__dataDirectory=/var/lib/filterproxy
 USER $APP_UID
 VOLUME /var/lib/filterproxy
-# 3128 explicit proxy, 5300 DNS (UDP and TCP), 8080 admin UI and API, 8443 DNS-over-HTTPS.
+# 3128 explicit proxy, 5300 DNS (UDP and TCP), 8080 admin UI and API, 8443 DNS-over-HTTPS. Transparent mode
+# (listen.transparentHttpPort/HttpsPort) needs the host's network (--network host) for SO_ORIGINAL_DST.
 EXPOSE 3128 5300/tcp 5300/udp 8080 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["dotnet", "/app/FilterProxy.dll", "health"]
 ENTRYPOINT ["dotnet", "/app/FilterProxy.dll"]
