@@ -16,7 +16,10 @@ internal static class StartupBanner
         await o.WriteLineAsync($"  data         {g.DataDirectory}");
         await o.WriteLineAsync($"  time zone    {s.TimeZone.Id}");
         await o.WriteLineAsync($"  admin + API  {adminAddress}  (GET /healthz, /api/lists, /api/check?url=…&profile=…)");
-        await o.WriteLineAsync($"  proxy        {proxy[0]} explicit HTTP/HTTPS proxy (PAC file: http://{proxy[0]}/proxy.pac); unknown clients' HTTPS is {(s.UnknownClientProfile.Tls == TlsMode.Intercept ? "intercepted" : "spliced")}");
+        string pac = proxy[0].Address.Equals(System.Net.IPAddress.Any) || proxy[0].Address.Equals(System.Net.IPAddress.IPv6Any)
+            ? $"http://127.0.0.1:{proxy[0].Port}/proxy.pac"
+            : $"http://{proxy[0]}/proxy.pac";
+        await o.WriteLineAsync($"  proxy        {proxy[0]} explicit HTTP/HTTPS proxy (PAC file: {pac}); unknown clients' HTTPS is {(s.UnknownClientProfile.Tls == TlsMode.Intercept ? "intercepted" : "spliced")}");
         DnsSettings d = g.Dns;
         string upstreams = d.Upstreams.Count == 0 ? "NONE (set dns.upstreams): only blocked and local names are answered" : string.Join(", ", d.Upstreams) + (d.UpstreamsFromSystem ? " (from /etc/resolv.conf)" : "");
         await o.WriteLineAsync($"  dns          {dns} UDP and TCP; blocked names answer {d.BlockResponse.ToString().ToLowerInvariant()}; upstreams {upstreams}");
