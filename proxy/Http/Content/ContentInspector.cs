@@ -1,24 +1,55 @@
 using System.Buffers;
 using System.IO.Compression;
 using FilterProxy.Core.Categories;
+using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Content;
 using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Http.Content;
 
-/// <summary>The start of a response body, read for the content check; the caller sends it on (or not) and returns the buffer.</summary>
-internal sealed class BodyPrefix(byte[] buffer, int length) : IDisposable
+/// <summary>
+/// The start of a response body, read for the content check; the caller sends it on (or not) and disposes it.
+/// When the origin was slower than the scan budget, one read is still in flight into the same buffer
+/// (<see cref="TakePendingAsync"/>); the buffer goes back to the pool only once that read has finished.
+/// </summary>
+internal sealed class BodyPrefix(byte[] buffer, int length, Task<int>? pending) : IDisposable
 {
     private byte[]? _buffer = buffer;
+    private Task<int>? _pending = pending;
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, length);
 
+    /// <summary>True when the origin had not finished sending the prefix when the budget ran out.</summary>
+    public bool Partial => _pending is not null;
+
+    /// <summary>The bytes of the read still in flight (empty at the end of the body).</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> TakePendingAsync()
+    {
+        if (_pending is not { } pending)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        int n = await pending;
+        _pending = null;
+        return _buffer.AsMemory(length, n);
+    }
+
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } b)
+        if (Interlocked.Exchange(ref _buffer, null) is not { } b)
         {
-            ArrayPool<byte>.Shared.Return(b);
+            return;
         }
+
+        if (_pending is { IsCompleted: false } inFlight)
+        {
+            // The read still writes into the buffer: return it when the read ends (the response's disposal ends it).
+            inFlight.ContinueWith(static (_, state) => ArrayPool<byte>.Shared.Return((byte[])state!), b, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(b);
     }
 }
 
@@ -47,16 +78,32 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
 
     public string ClassifierName => classifier.Name;
 
+    /// <summary>
+    /// Reads up to http.scanMaxBytes, or to the end of the body, or for at most http.scanTimeoutMs: a page that
+    /// streams slowly is judged on what has arrived, and is not held back from the client for longer than that.
+    /// </summary>
     public async Task<BodyPrefix> ReadPrefixAsync(Stream body, CancellationToken cancellationToken)
     {
-        int max = snapshots.Current.Settings.Http.ScanMaxBytes;
+        HttpSettings settings = snapshots.Current.Settings.Http;
+        int max = settings.ScanMaxBytes;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(max);
         int length = 0;
+        Task? deadline = null;
         try
         {
             while (length < max)
             {
-                int n = await body.ReadAsync(buffer.AsMemory(length, max - length), cancellationToken);
+                Task<int> read = body.ReadAsync(buffer.AsMemory(length, max - length), cancellationToken).AsTask();
+                if (!read.IsCompleted)
+                {
+                    deadline ??= Task.Delay(settings.ScanTimeout, cancellationToken);
+                    if (await Task.WhenAny(read, deadline) != read)
+                    {
+                        return new BodyPrefix(buffer, length, read);
+                    }
+                }
+
+                int n = await read;
                 if (n == 0)
                 {
                     break;
@@ -71,7 +118,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
             throw;
         }
 
-        return new BodyPrefix(buffer, length);
+        return new BodyPrefix(buffer, length, null);
     }
 
     public async Task<Inspection> InspectAsync(BodyPrefix prefix, ContentKind kind, string? charset, string? contentEncoding, Profile profile, string host, CancellationToken cancellationToken)

@@ -63,7 +63,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             if (kind is null)
             {
                 CopyResponseHead(context, response);
-                return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, default, aborted));
+                return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, null, aborted));
             }
 
             using BodyPrefix prefix = await inspector.ReadPrefixAsync(body, aborted);
@@ -75,7 +75,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             }
 
             CopyResponseHead(context, response);
-            return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, prefix.Memory, aborted), inspection.Summary);
+            return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, prefix, aborted), inspection.Summary);
         }
     }
 
@@ -155,15 +155,24 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         }
     }
 
-    private static async Task<long> CopyBodyAsync(HttpContext context, Stream body, ReadOnlyMemory<byte> prefix, CancellationToken cancellationToken)
+    private static async Task<long> CopyBodyAsync(HttpContext context, Stream body, BodyPrefix? prefix, CancellationToken cancellationToken)
     {
         System.IO.Pipelines.PipeWriter writer = context.Response.BodyWriter;
-        long total = prefix.Length;
+        long total = 0;
         try
         {
-            if (!prefix.IsEmpty)
+            if (prefix is not null)
             {
-                await writer.WriteAsync(prefix, cancellationToken);
+                // What the content check read, then (if the origin was slow) the read it left in flight.
+                ReadOnlyMemory<byte> first = prefix.Memory;
+                total += first.Length;
+                await writer.WriteAsync(first, cancellationToken);
+                if (prefix.Partial)
+                {
+                    ReadOnlyMemory<byte> rest = await prefix.TakePendingAsync();
+                    total += rest.Length;
+                    await writer.WriteAsync(rest, cancellationToken);
+                }
             }
 
             while (true)

@@ -64,6 +64,26 @@ public sealed class ProxyStreamingTests(ProxyFixture fx) : IClassFixture<ProxyFi
     }
 
     [Fact]
+    public async Task SlowlyStreamedPage_IsCheckedOnWhatArrived_AndNotHeldBackUntilTheOriginFinishes()
+    {
+        string id = Guid.NewGuid().ToString("N");
+        TaskCompletionSource gate = TestOrigin.SlowGates.GetOrAdd(id, static _ => new TaskCompletionSource());
+        using var headersInTime = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // the origin holds the rest for 60 s
+
+        using HttpResponseMessage response = await _client.GetAsync($"http://plain.test:{fx.Origin.HttpPort}/slow.html?id={id}", HttpCompletionOption.ResponseHeadersRead, headersInTime.Token);
+        await using Stream body = await response.Content.ReadAsStreamAsync();
+        byte[] buffer = new byte[256];
+        int n = await body.ReadAsync(buffer, headersInTime.Token);
+        string first = Encoding.UTF8.GetString(buffer, 0, n);
+        gate.SetResult();
+        string rest = await new StreamReader(body).ReadToEndAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("first part", first, StringComparison.Ordinal);
+        Assert.Contains("second part", first + rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChunkedResponse_ArrivesWhole()
     {
         string body = await _client.GetStringAsync($"http://plain.test:{fx.Origin.HttpPort}/chunked");

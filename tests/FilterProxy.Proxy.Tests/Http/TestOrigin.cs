@@ -27,6 +27,9 @@ internal sealed class TestOrigin : IAsyncDisposable
 
     private readonly WebApplication _app;
 
+    /// <summary>Gates for /slow.html?id=…: the origin sends the first part, then waits for the test to release it.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> SlowGates = new();
+
     private TestOrigin(WebApplication app, int http, int https, int untrusted)
     {
         _app = app;
@@ -110,6 +113,14 @@ internal sealed class TestOrigin : IAsyncDisposable
             return Results.Bytes(Gzip(GamblingPage), "text/html; charset=utf-8");
         });
         app.MapGet("/help.html", () => Results.Content(HelpPage, "text/html"));
+        app.MapGet("/slow.html", async (HttpContext c, string id) =>
+        {
+            c.Response.ContentType = "text/html";
+            await c.Response.WriteAsync("<html><body><p>first part</p>");
+            await c.Response.Body.FlushAsync();
+            await SlowGates.GetOrAdd(id, static _ => new TaskCompletionSource()).Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await c.Response.WriteAsync("<p>second part</p></body></html>");
+        });
         app.MapGet("/casino.bin", () => Results.Bytes(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("online casino free spins ", 200))), "application/octet-stream"));
         app.MapPost("/dns-query", () => Results.Bytes(new byte[12], "application/dns-message"));
         app.Map("/ws", async (HttpContext c) =>
