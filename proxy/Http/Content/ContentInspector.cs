@@ -96,7 +96,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
                 Task<int> read = body.ReadAsync(buffer.AsMemory(length, max - length), cancellationToken).AsTask();
                 if (!read.IsCompleted)
                 {
-                    deadline ??= Task.Delay(settings.ScanTimeout, cancellationToken);
+                    deadline ??= Forwarding.TimeoutBuckets.Deadline(settings.ScanTimeout);
                     if (await Task.WhenAny(read, deadline) != read)
                     {
                         return new BodyPrefix(buffer, length, read);

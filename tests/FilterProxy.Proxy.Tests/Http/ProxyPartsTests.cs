@@ -106,6 +106,20 @@ public sealed class ProxyPartsTests
     }
 
     [Fact]
+    public async Task TimeoutBuckets_ShareOneTokenPerTimeout_AndTheirDeadlinesFire()
+    {
+        CancellationToken a = FilterProxy.Http.Forwarding.TimeoutBuckets.Token(TimeSpan.FromMinutes(5));
+        CancellationToken b = FilterProxy.Http.Forwarding.TimeoutBuckets.Token(TimeSpan.FromMinutes(5));
+        CancellationToken other = FilterProxy.Http.Forwarding.TimeoutBuckets.Token(TimeSpan.FromMinutes(6));
+        Task deadline = FilterProxy.Http.Forwarding.TimeoutBuckets.Deadline(TimeSpan.FromMilliseconds(20));
+
+        Assert.True(a == b || DateTime.UtcNow.Millisecond < 5); // the same bucket unless the second turned in between
+        Assert.NotEqual(a, other);
+        await deadline.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(deadline.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void PacFile_SendsEverythingButLocalNamesThroughTheGateway()
     {
         string pac = ProxyAutoConfig.Script("gateway.school", 3128);
