@@ -130,6 +130,10 @@ public sealed partial class PolicySnapshot
             : WithSafeSearch(Plain(Verdict.Allow, DecisionReason.Default, profile, group, categories, profile.DefaultRule, fallback, now), host);
     }
 
+    /// <summary>The profile a client gets when nothing else identifies it: its group's, else the unknown-client profile.</summary>
+    public Profile ProfileFor(System.Net.IPAddress? client) =>
+        ResolveProfile(null, client is null || Groups.Count == 0 ? null : GroupMap.Find(client), out _);
+
     /// <summary>Which profile applies: explicit (identity or CLI) &gt; client group &gt; the unknown-client profile.</summary>
     public Profile ResolveProfile(string? requested, ClientGroup? group, out bool fallback)
     {

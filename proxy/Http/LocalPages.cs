@@ -71,14 +71,13 @@ internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertifica
         string? note = form["note"].ToString() is { Length: > 0 } n ? n[..Math.Min(n.Length, MaxNoteLength)] : null;
         string url = form["url"].ToString();
         string reference = form["ref"].ToString();
-        Decision decision = snapshots.Current.Evaluate(new FilterRequest { Host = "feedback.invalid", Client = client }, now);
         events.TryWrite(new FilterEvent
         {
             Id = ReferenceIds.Next(),
             Time = now,
             Kind = EventKind.BlockPageAction,
             ClientIp = client?.ToString(),
-            Profile = decision.Profile.Name,
+            Profile = snapshots.Current.ProfileFor(client).Name,
             Method = "POST",
             Host = Uri.TryCreate(url, UriKind.Absolute, out Uri? u) ? u.Host : null,
             Url = HttpEvents.Bound(url),

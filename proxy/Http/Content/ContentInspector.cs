@@ -178,7 +178,9 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
     /// <summary>Decompresses as much of a (possibly cut) compressed prefix as it can; -1 when the encoding is unknown or unreadable.</summary>
     internal static int Decompress(ReadOnlyMemory<byte> compressed, string encoding, Span<byte> destination)
     {
-        using var input = new MemoryStream(compressed.ToArray(), writable: false);
+        using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(compressed, out ArraySegment<byte> segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(compressed.ToArray(), writable: false);
         using Stream? stream = encoding.Trim().ToLowerInvariant() switch
         {
             "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),

@@ -29,7 +29,7 @@ internal static class ForwarderClient
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            ConnectTimeout = settings.ConnectTimeout,
+            // No ConnectTimeout here: OriginConnector applies http.connectTimeoutMs from the current snapshot (live on reload).
             MaxResponseHeadersLength = 64,
             ConnectCallback = async (context, cancellationToken) =>
             {

@@ -29,13 +29,8 @@ public sealed class DnsServerTests : IAsyncLifetime
               "lists": [ { "name": "gambling", "format": "domains", "category": "gambling", "source": "gambling.txt" } ],
               "dns": { "upstreams": [ "{{_upstream.Address}}" ], "dohPort": 0 } }
             """);
-        var env = new Dictionary<string, string>
-        {
-            ["FILTERPROXY__listen__address"] = "127.0.0.1",
-            ["FILTERPROXY__listen__adminPort"] = "0",
-            ["FILTERPROXY__listen__proxyPort"] = "0",
-            ["FILTERPROXY__listen__dnsPort"] = "0",
-        };
+        Dictionary<string, string> env = GatewayTestEnvironment.With();
+        env.Remove("FILTERPROXY__dns__upstreams__0");    // the file names the fake upstream
         _app = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);
         _dns = _app.DnsEndPoint;
     }

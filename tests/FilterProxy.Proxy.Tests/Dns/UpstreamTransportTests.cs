@@ -41,13 +41,8 @@ public sealed class UpstreamTransportTests
         using var upstream = new FakeDnsUpstream();
         upstream.Records["allowed.test"] = [IPAddress.Parse("192.0.2.10")];
         string config = dir.File("filterproxy.json", $$"""{ "dataDirectory": "data", "dns": { "upstreams": [ "{{upstream.Address}}" ], "dohPort": 0 } }""");
-        var env = new Dictionary<string, string>
-        {
-            ["FILTERPROXY__listen__address"] = "127.0.0.1",
-            ["FILTERPROXY__listen__adminPort"] = "0",
-            ["FILTERPROXY__listen__proxyPort"] = "0",
-            ["FILTERPROXY__listen__dnsPort"] = "0",
-        };
+        Dictionary<string, string> env = GatewayTestEnvironment.With();
+        env.Remove("FILTERPROXY__dns__upstreams__0");    // the file names the fake upstream
         await using GatewayApp gateway = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);
         var ca = SchoolCertificateAuthority.LoadOrCreate(Path.Combine(dir.Path, "data"), TimeProvider.System);
 

@@ -16,15 +16,7 @@ public sealed class GatewayAppTests : IAsyncLifetime
     private GatewayApp _app = null!;
     private string _config = null!;
 
-    private static readonly Dictionary<string, string> s_env = new()
-    {
-        ["FILTERPROXY__listen__address"] = "127.0.0.1",
-        ["FILTERPROXY__listen__adminPort"] = "0",
-        ["FILTERPROXY__listen__proxyPort"] = "0",
-        ["FILTERPROXY__listen__dnsPort"] = "0",
-        ["FILTERPROXY__dns__dohPort"] = "0",
-        ["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9", // never asked here; tests stay on loopback
-    };
+    private static readonly IReadOnlyDictionary<string, string> s_env = GatewayTestEnvironment.Loopback;
 
     public async Task InitializeAsync()
     {

@@ -24,12 +24,11 @@ public sealed partial class GatewayProcessTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.Environment["FILTERPROXY__listen__address"] = "127.0.0.1";
-        info.Environment["FILTERPROXY__listen__adminPort"] = "0";
-        info.Environment["FILTERPROXY__listen__proxyPort"] = "0";
-        info.Environment["FILTERPROXY__listen__dnsPort"] = "0";
-        info.Environment["FILTERPROXY__dns__dohPort"] = "0";
-        info.Environment["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9"; // never asked in these tests
+        foreach ((string key, string value) in GatewayTestEnvironment.Loopback)
+        {
+            info.Environment[key] = value;
+        }
+
         foreach ((string key, string value) in env)
         {
             info.Environment[key] = value;

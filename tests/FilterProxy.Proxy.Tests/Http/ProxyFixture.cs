@@ -46,15 +46,7 @@ public sealed class ProxyFixture : IAsyncLifetime
               "dns": { "localNames": { {{localNames}} } },
               "http": { "neverIntercept": [ "spliced.test" ], "trustedUpstreamCaFiles": [ "origin-ca.pem" ] } }
             """);
-        var env = new Dictionary<string, string>
-        {
-            ["FILTERPROXY__listen__address"] = "127.0.0.1",
-            ["FILTERPROXY__listen__adminPort"] = "0",
-            ["FILTERPROXY__listen__proxyPort"] = "0",
-            ["FILTERPROXY__listen__dnsPort"] = "0",
-            ["FILTERPROXY__dns__dohPort"] = "0",
-            ["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9",
-        };
+        IReadOnlyDictionary<string, string> env = GatewayTestEnvironment.Loopback;
         _app = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);
         SchoolCaFile = Path.Combine(_dir.Path, "data", "ca", "school-ca.crt");
     }
