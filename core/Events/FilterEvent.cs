@@ -21,7 +21,10 @@ public sealed record FilterEvent
     public string? Id { get; init; }
     public required DateTimeOffset Time { get; init; }
     public required EventKind Kind { get; init; }
+    /// <summary>The gateway node that saw it (set by the event pipeline).</summary>
     public string? Node { get; init; }
+    /// <summary>The node's sequence number for this event (set by the event pipeline; with <see cref="Node"/> it names the event).</summary>
+    public long Seq { get; init; }
     public string? ClientIp { get; init; }
     public string? Device { get; init; }
     public string? User { get; init; }
@@ -39,6 +42,12 @@ public sealed record FilterEvent
     public long Bytes { get; init; }
     /// <summary>The content check's explanation: the phrases or n-grams that weighed most, and the score.</summary>
     public string? Content { get; init; }
+    /// <summary>The content check's score for <see cref="Content"/>'s category (0–1), when a page was checked.</summary>
+    public double? Score { get; init; }
+    /// <summary>Safeguarding risk of the search term: none, low, medium, high, critical (set by the classifier when it scores the term).</summary>
+    public string? Risk { get; init; }
+    /// <summary>The risk's theme (self-harm, grooming, …).</summary>
+    public string? Theme { get; init; }
     /// <summary>A note the user typed (block-page review and report actions), bounded.</summary>
     public string? Note { get; init; }
     public double LatencyMs { get; init; }
@@ -50,4 +59,35 @@ public sealed record FilterEvent
     public bool CacheHit { get; init; }
     public string? Upstream { get; init; }
     public double? UpstreamMs { get; init; }
+
+    public bool IsBlocked => Verdict == "block";
+
+    /// <summary>Who the event is about: the user when known, else the device, else the client address.</summary>
+    public string? Subject => User ?? Device ?? ClientIp;
+
+    /// <summary>The event kind as stored and queried (http, https-sni, dns, search, block-page-action, circumvention).</summary>
+    public static string KindName(EventKind kind) => kind switch
+    {
+        EventKind.Http => "http",
+        EventKind.HttpsSni => "https-sni",
+        EventKind.Dns => "dns",
+        EventKind.Search => "search",
+        EventKind.BlockPageAction => "block-page-action",
+        _ => "circumvention",
+    };
+
+    public static bool TryParseKind(string text, out EventKind kind)
+    {
+        foreach (EventKind k in Enum.GetValues<EventKind>())
+        {
+            if (string.Equals(KindName(k), text, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = k;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
 }

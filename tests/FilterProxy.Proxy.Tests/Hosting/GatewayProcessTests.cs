@@ -82,6 +82,7 @@ public sealed partial class GatewayProcessTests : IDisposable
         try
         {
             string admin = AdminAddress().Match(WaitForLine(lines, AdminAddress(), gateway)).Groups[1].Value;
+            WaitForLine(lines, BannerEnd(), gateway); // the banner is written line by line
             lock (lines)
             {
                 string banner = string.Join('\n', lines);
@@ -230,6 +231,9 @@ public sealed partial class GatewayProcessTests : IDisposable
 
     [GeneratedRegex(@"admin \+ API\s+(http://127\.0\.0\.1:\d+)")]
     private static partial Regex AdminAddress();
+
+    [GeneratedRegex(@"^\s+loaded in\s+\d+ ms")]
+    private static partial Regex BannerEnd();
 
     public void Dispose() => _dir.Dispose();
 }

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FilterProxy.Core.Events;
+
+namespace FilterProxy.Events.Serialization;
+
+/// <summary>
+/// The one JSON shape of events, alerts and audit entries: in both stores, the spool, the command line's
+/// <c>--json</c> output, exports and webhooks. camelCase, enums as kebab-case words, nulls left out.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    Converters = [typeof(KebabEnum<EventKind>), typeof(KebabEnum<AlertSeverity>), typeof(KebabEnum<AlertStatus>)])]
+[JsonSerializable(typeof(FilterEvent))]
+[JsonSerializable(typeof(Alert))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(SpoolBatch))]
+[JsonSerializable(typeof(List<FilterEvent>))]
+internal sealed partial class EventJsonContext : JsonSerializerContext;
+
+internal sealed class KebabEnum<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
+    where T : struct, Enum;
+
+/// <summary>A batch as written to the spool file.</summary>
+internal sealed record SpoolBatch(string Id, List<FilterEvent> Events);
+
+public static class EventJson
+{
+    public static string Serialize(FilterEvent e) => JsonSerializer.Serialize(e, EventJsonContext.Default.FilterEvent);
+
+    public static byte[] SerializeToUtf8(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, EventJsonContext.Default.FilterEvent);
+
+    public static FilterEvent Event(string json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.FilterEvent)
+        ?? throw new JsonException("null event");
+
+    public static FilterEvent Event(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.FilterEvent)
+        ?? throw new JsonException("null event");
+
+    public static string Serialize(Alert a) => JsonSerializer.Serialize(a, EventJsonContext.Default.Alert);
+
+    public static Alert Alert(string json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.Alert)
+        ?? throw new JsonException("null alert");
+
+    public static string Serialize(AuditEntry a) => JsonSerializer.Serialize(a, EventJsonContext.Default.AuditEntry);
+
+    internal static byte[] Serialize(SpoolBatch b) => JsonSerializer.SerializeToUtf8Bytes(b, EventJsonContext.Default.SpoolBatch);
+
+    internal static SpoolBatch Batch(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.SpoolBatch)
+        ?? throw new JsonException("null batch");
+}
+
+internal static class AuditJson
+{
+    public static AuditEntry Entry(string json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.AuditEntry)
+        ?? throw new JsonException("null audit entry");
+}

@@ -1,0 +1,58 @@
+namespace FilterProxy.Events.Stores.Sqlite;
+
+internal static class SqliteSchema
+{
+    public const string Pragmas = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA busy_timeout = 5000;
+        PRAGMA temp_store = MEMORY;
+        """;
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            node TEXT,
+            seq INTEGER NOT NULL,
+            client TEXT,
+            device TEXT,
+            user TEXT,
+            blocked INTEGER NOT NULL,
+            json TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_time ON events (time);
+        CREATE INDEX IF NOT EXISTS events_user ON events (user, time) WHERE user IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS events_device ON events (device, time) WHERE device IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS events_client ON events (client, time);
+        CREATE TABLE IF NOT EXISTS daily (
+            day TEXT NOT NULL, kind TEXT NOT NULL, verdict TEXT NOT NULL, count INTEGER NOT NULL,
+            PRIMARY KEY (day, kind, verdict)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alerts (
+            id TEXT PRIMARY KEY,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            severity INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            json TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);
+        CREATE INDEX IF NOT EXISTS alerts_subject ON alerts (subject, created);
+        CREATE TABLE IF NOT EXISTS audit (
+            seq INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT,
+            prev TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """;
+}
