@@ -1,0 +1,331 @@
+using System.Collections.Concurrent;
+using FilterProxy.Core.Events;
+using FilterProxy.Events.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FilterProxy.Events.Pipeline;
+
+/// <summary>Sees every batch on the writer, before it is stored (the alert engine).</summary>
+public interface IEventObserver
+{
+    void Observe(IReadOnlyList<FilterEvent> batch);
+}
+
+public sealed record EventPipelineOptions
+{
+    public required string NodeId { get; init; }
+    public required string SpoolDirectory { get; init; }
+    public int Capacity { get; init; } = 65_536;
+    public int BatchSize { get; init; } = 1000;
+    /// <summary>
+    /// How often the writer drains the queue. Draining on a timer instead of waking per event keeps an idle-ish
+    /// gateway idle: a wake-up per event made the thread pool spin (≈ 68% of a core at 5k DNS queries/s, measured).
+    /// </summary>
+    public TimeSpan DrainInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>A store write taking longer than this counts as failed: the batch goes to the spool (and is replayed, once, later).</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The event pipeline. The hot paths call <see cref="TryWrite"/>: a lock-free bounded queue, never a wait on
+/// the store. One writer drains it in batches, names each event (node, sequence), shows each batch to the
+/// observers (alerts), and stores it. When the store is down, slow, or behind (the queue past half full), batches
+/// go to the spool file instead, and are replayed in order once the store answers again; while anything is
+/// spooled, new batches queue behind it in the spool, so the store receives events in the order they happened.
+/// </summary>
+public sealed partial class EventPipeline : IEventSink, IDisposable
+{
+    private const int RecentCapacity = 512;
+    private readonly ConcurrentQueue<FilterEvent> _queue = new();
+    private readonly Queue<FilterEvent> _recent = new();
+    private readonly IEventStore _store;
+    private readonly EventSpool _spool;
+    private readonly EventPipelineOptions _options;
+    private readonly IReadOnlyList<IEventObserver> _observers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _batchPrefix;
+    private long _seq;
+    private long _batchNo;
+    private int _depth;
+    private long _queued, _dropped, _written, _spooled, _replayed, _duplicates, _blocked;
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+    private TimeSpan _retryDelay = TimeSpan.FromSeconds(1);
+    private volatile bool _storeUp = true;
+    private string? _lastError;
+
+    public EventPipeline(IEventStore store, EventPipelineOptions options, IEnumerable<IEventObserver>? observers = null, TimeProvider? time = null, ILogger<EventPipeline>? logger = null)
+    {
+        _store = store;
+        _options = options;
+        _observers = [.. observers ?? []];
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<EventPipeline>.Instance;
+        _spool = new EventSpool(options.SpoolDirectory);
+        long start = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Unique across restarts: a node numbers at most 1,000 events per millisecond since it started.
+        _seq = start * 1000;
+        // Batch ids must never repeat (a store ignores a batch id it has seen): the start time, and a random part
+        // in case the clock was set back.
+        _batchPrefix = $"{options.NodeId}/{start}-{Random.Shared.Next():x8}/";
+        if (_spool.HasPending)
+        {
+            Log.SpoolFound(_logger, _spool.PendingBytes, _spool.FilePath);
+        }
+    }
+
+    public IEventStore Store => _store;
+    public string NodeId => _options.NodeId;
+
+    /// <summary>Accepted by <see cref="TryWrite"/>.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+    /// <summary>Written to the store directly.</summary>
+    public long Written => Interlocked.Read(ref _written);
+    /// <summary>Written to the spool file (store down, slow or behind).</summary>
+    public long Spooled => Interlocked.Read(ref _spooled);
+    /// <summary>Replayed from the spool into the store.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+    /// <summary>Lost: the queue was full and the spool could not take more (disk full). Zero unless something is badly wrong.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Events in batches the store already held when replayed (a write that timed out but had landed).</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+    public long Blocked => Interlocked.Read(ref _blocked);
+    public int Depth => Volatile.Read(ref _depth);
+    public long SpoolPendingBytes => _spool.PendingBytes;
+    public bool StoreUp => _storeUp;
+    public string? LastError => _lastError;
+
+    /// <summary>The last events written (in memory only; for diagnostics and tests, never served unauthenticated).</summary>
+    public IReadOnlyList<FilterEvent> Recent()
+    {
+        lock (_recent)
+        {
+            return [.. _recent];
+        }
+    }
+
+    public bool TryWrite(FilterEvent filterEvent)
+    {
+        if (Interlocked.Increment(ref _depth) > _options.Capacity)
+        {
+            Interlocked.Decrement(ref _depth);
+            Interlocked.Increment(ref _dropped);
+            return false;
+        }
+
+        _queue.Enqueue(filterEvent);
+        Interlocked.Increment(ref _queued);
+        return true;
+    }
+
+    /// <summary>Runs the writer until cancelled, then drains what is queued (to the store, or the spool).</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.DrainInterval, _time);
+        while (true)
+        {
+            bool stopping = false;
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                stopping = true;
+            }
+
+            await PumpAsync(stopping).ConfigureAwait(false);
+            if (stopping)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One round of the writer: drain the queue in batches, then replay spooled batches while the store keeps up.</summary>
+    public async Task PumpAsync(bool final = false)
+    {
+        int taken;
+        do
+        {
+            List<FilterEvent> batch = Take(out taken);
+            if (taken > 0)
+            {
+                await StoreOrSpoolAsync(batch, final).ConfigureAwait(false);
+            }
+        }
+        while (taken == _options.BatchSize);
+
+        await ReplayAsync(final).ConfigureAwait(false);
+    }
+
+    private List<FilterEvent> Take(out int taken)
+    {
+        var batch = new List<FilterEvent>(Math.Min(_options.BatchSize, Math.Max(Volatile.Read(ref _depth), 1)));
+        while (batch.Count < _options.BatchSize && _queue.TryDequeue(out FilterEvent? e))
+        {
+            Interlocked.Decrement(ref _depth);
+            batch.Add(e with { Node = _options.NodeId, Seq = ++_seq });
+        }
+
+        taken = batch.Count;
+        if (taken > 0)
+        {
+            foreach (IEventObserver observer in _observers)
+            {
+                try
+                {
+                    observer.Observe(batch);
+                }
+                catch (Exception ex)
+                {
+                    Log.ObserverFailed(_logger, ex, observer.GetType().Name);
+                }
+            }
+
+            lock (_recent)
+            {
+                foreach (FilterEvent e in batch)
+                {
+                    if (_recent.Count == RecentCapacity)
+                    {
+                        _recent.Dequeue();
+                    }
+
+                    _recent.Enqueue(e);
+                    if (e.IsBlocked)
+                    {
+                        _blocked++;
+                    }
+                }
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task StoreOrSpoolAsync(List<FilterEvent> batch, bool final)
+    {
+        var record = new SpoolBatch(_batchPrefix + (++_batchNo), batch);
+        bool behind = Volatile.Read(ref _depth) > _options.Capacity / 2;
+        if (!_spool.HasPending && !behind && (_time.GetUtcNow() >= _retryAt || final))
+        {
+            if (await TryStoreAsync(record).ConfigureAwait(false) is { } stored)
+            {
+                Interlocked.Add(ref _written, batch.Count);
+                if (!stored)
+                {
+                    Interlocked.Add(ref _duplicates, batch.Count);
+                }
+
+                return;
+            }
+        }
+
+        Spool(record);
+    }
+
+    private void Spool(SpoolBatch record)
+    {
+        try
+        {
+            _spool.Append(record);
+            Interlocked.Add(ref _spooled, record.Events.Count);
+        }
+        catch (IOException ex)
+        {
+            Interlocked.Add(ref _dropped, record.Events.Count);
+            _lastError = $"spool write failed: {ex.Message}";
+            Log.SpoolFull(_logger, ex, record.Events.Count, _spool.FilePath);
+        }
+    }
+
+    /// <summary>True: stored; false: the store already had it; null: failed (store marked down).</summary>
+    private async Task<bool?> TryStoreAsync(SpoolBatch record)
+    {
+        try
+        {
+            bool stored = await _store.AppendAsync(new EventBatch(record.Id, record.Events), CancellationToken.None)
+                .WaitAsync(_options.WriteTimeout, _time).ConfigureAwait(false);
+            if (!_storeUp)
+            {
+                Log.StoreBack(_logger, _store.Description);
+            }
+
+            _storeUp = true;
+            _retryDelay = TimeSpan.FromSeconds(1);
+            return stored;
+        }
+        catch (Exception ex)
+        {
+            if (_storeUp)
+            {
+                Log.StoreDown(_logger, ex, _store.Description);
+            }
+
+            _storeUp = false;
+            _lastError = $"store write failed: {ex.GetType().Name}: {ex.Message}";
+            _retryAt = _time.GetUtcNow() + _retryDelay;
+            _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            return null;
+        }
+    }
+
+    private async Task ReplayAsync(bool final)
+    {
+        // Live events first: replay only while the queue is nearly empty, a bounded number of batches per round.
+        for (int i = 0; i < 50 && _spool.HasPending && (_time.GetUtcNow() >= _retryAt || final) && Volatile.Read(ref _depth) < _options.BatchSize; i++)
+        {
+            if (_spool.Peek() is not { } next)
+            {
+                Log.SpoolCorrupt(_logger, _spool.LastCorruption ?? "unknown");
+                return;
+            }
+
+            if (await TryStoreAsync(next.Batch).ConfigureAwait(false) is not { } stored)
+            {
+                return;
+            }
+
+            _spool.Advance(next.Next);
+            Interlocked.Add(ref _replayed, next.Batch.Events.Count);
+            if (!stored)
+            {
+                Interlocked.Add(ref _duplicates, next.Batch.Events.Count);
+            }
+
+            if (!_spool.HasPending)
+            {
+                Log.SpoolReplayed(_logger, _store.Description);
+            }
+        }
+    }
+
+    public void Dispose() => _spool.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(60, LogLevel.Warning, "Event store {Store} is not answering; events go to the spool and are replayed when it is back")]
+        public static partial void StoreDown(ILogger logger, Exception exception, string store);
+
+        [LoggerMessage(61, LogLevel.Information, "Event store {Store} is answering again")]
+        public static partial void StoreBack(ILogger logger, string store);
+
+        [LoggerMessage(62, LogLevel.Critical, "EVENTS LOST: {Count} events could not be spooled to {Path} (disk full?). Free space now; safeguarding records are being dropped.")]
+        public static partial void SpoolFull(ILogger logger, Exception exception, int count, string path);
+
+        [LoggerMessage(63, LogLevel.Information, "Spool replayed into {Store}; writing directly again")]
+        public static partial void SpoolReplayed(ILogger logger, string store);
+
+        [LoggerMessage(64, LogLevel.Error, "Spool record unreadable, cut off: {Detail}")]
+        public static partial void SpoolCorrupt(ILogger logger, string detail);
+
+        [LoggerMessage(65, LogLevel.Warning, "{Spool} bytes of spooled events from an earlier run found at {Path}; replaying them")]
+        public static partial void SpoolFound(ILogger logger, long spool, string path);
+
+        [LoggerMessage(66, LogLevel.Error, "Event observer {Observer} failed on a batch")]
+        public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);
+    }
+}
