@@ -20,6 +20,55 @@ public sealed class FilterProxyConfig
     public List<ListConfig?>? Lists { get; set; }
     public DnsConfig? Dns { get; set; }
     public HttpConfig? Http { get; set; }
+    public EventsConfig? Events { get; set; }
+}
+
+public sealed class EventsConfig
+{
+    /// <summary>sqlite (default, embedded) or redis.</summary>
+    public string? Store { get; set; }
+    public string? Redis { get; set; }
+    public string? RedisPrefix { get; set; }
+    public string? NodeId { get; set; }
+    public bool? SharedPolicy { get; set; }
+    public RetentionConfig? Retention { get; set; }
+    public List<string>? KeywordLists { get; set; }
+    public AlertsConfig? Alerts { get; set; }
+}
+
+public sealed class RetentionConfig
+{
+    public int? AllowedDays { get; set; }
+    public int? BlockedDays { get; set; }
+    public int? AlertDays { get; set; }
+}
+
+public sealed class AlertsConfig
+{
+    public Dictionary<string, string?>? Categories { get; set; }
+    public string? SearchRiskMin { get; set; }
+    public int? RepeatCount { get; set; }
+    public int? RepeatMinutes { get; set; }
+    public int? ThrottleMinutes { get; set; }
+    public string? CircumventionSeverity { get; set; }
+    public List<WebhookConfig?>? Webhooks { get; set; }
+    public EmailConfig? Email { get; set; }
+}
+
+public sealed class WebhookConfig
+{
+    public string? Url { get; set; }
+    public string? MinSeverity { get; set; }
+}
+
+public sealed class EmailConfig
+{
+    public string? SmtpHost { get; set; }
+    public int? SmtpPort { get; set; }
+    public bool? EnableSsl { get; set; }
+    public string? From { get; set; }
+    public List<string>? To { get; set; }
+    public string? MinSeverity { get; set; }
 }
 
 public sealed class HttpConfig

@@ -23,6 +23,7 @@ public sealed record GatewaySettings
     public required IReadOnlyList<string> AllowedClients { get; init; }
     public DnsSettings Dns { get; init; } = new();
     public HttpSettings Http { get; init; } = new();
+    public EventSettings Events { get; init; } = new();
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

@@ -1,0 +1,27 @@
+using System.Net.Http.Headers;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Events;
+using FilterProxy.Events.Serialization;
+
+namespace FilterProxy.Events.Notifications;
+
+/// <summary>POSTs the alert as JSON (the same shape as the store and the command line) to a URL; any 2xx is delivered.</summary>
+public sealed class WebhookNotifier(HttpClient http, WebhookSettings settings) : INotifier
+{
+    public string Name => $"webhook {settings.Url.GetLeftPart(UriPartial.Path)}";
+
+    public AlertSeverity MinSeverity => settings.MinSeverity;
+
+    public async Task SendAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(EventJson.Serialize(alert));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = content };
+        request.Headers.Add("X-FilterProxy-Alert", alert.Id);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{Name} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+    }
+}
