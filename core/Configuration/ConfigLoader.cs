@@ -49,7 +49,14 @@ public static class ConfigLoader
         return File.Exists(local) ? local : null;
     }
 
-    public static LoadedConfig Load(string? path, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Settings that stay with each node and never come from a shared (central) policy.</summary>
+    public static readonly IReadOnlyList<string> NodeLocalKeys = ["dataDirectory", "listen", "allowedClients", "events"];
+
+    /// <param name="sharedPolicy">
+    /// The central policy published over Redis (multi-site), as JSON: applied over the file, key by key (objects
+    /// merge, anything else replaces), except the node-local keys; environment overrides still apply last.
+    /// </param>
+    public static LoadedConfig Load(string? path, IReadOnlyDictionary<string, string> environment, string? sharedPolicy = null)
     {
         var errors = new List<ConfigError>();
         string baseDirectory = path is null ? Directory.GetCurrentDirectory() : System.IO.Path.GetDirectoryName(path)!;
@@ -86,6 +93,33 @@ public static class ConfigLoader
             }
         }
 
+        if (sharedPolicy is not null)
+        {
+            try
+            {
+                if (JsonNode.Parse(sharedPolicy, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) is JsonObject shared)
+                {
+                    foreach (string local in NodeLocalKeys)
+                    {
+                        foreach (string key in shared.Select(static p => p.Key).Where(k => string.Equals(k, local, StringComparison.OrdinalIgnoreCase)).ToList())
+                        {
+                            shared.Remove(key);
+                        }
+                    }
+
+                    Merge(root, shared);
+                }
+                else
+                {
+                    errors.Add(new ConfigError("(shared policy)", "the shared policy must be one JSON object { … }"));
+                }
+            }
+            catch (JsonException ex)
+            {
+                errors.Add(new ConfigError("(shared policy)", $"not valid JSON: {FirstSentence(ex.Message)}"));
+            }
+        }
+
         ApplyEnvironment(root, environment, errors);
         CheckKnownKeys(root, typeof(FilterProxyConfig), "", errors);
         FilterProxyConfig? config;
@@ -100,6 +134,22 @@ public static class ConfigLoader
         }
 
         return new LoadedConfig(config, path, baseDirectory, errors);
+    }
+
+    private static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach ((string key, JsonNode? value) in overlay.ToList())
+        {
+            string name = target.Select(static p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) ?? key;
+            if (value is JsonObject o && target[name] is JsonObject existing)
+            {
+                Merge(existing, o);
+            }
+            else
+            {
+                target[name] = value?.DeepClone();
+            }
+        }
     }
 
     private static void ApplyEnvironment(JsonObject root, IReadOnlyDictionary<string, string> environment, List<ConfigError> errors)

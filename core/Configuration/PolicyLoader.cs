@@ -16,9 +16,10 @@ public sealed class PolicyLoader(HttpClient? http, TimeProvider time)
         IReadOnlyDictionary<string, string> environment,
         ListCatalog? previousLists = null,
         IProgress<ListProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? sharedPolicy = null)
     {
-        CompiledConfig compiled = PolicyCompiler.Compile(ConfigLoader.Load(configPath, environment));
+        CompiledConfig compiled = PolicyCompiler.Compile(ConfigLoader.Load(configPath, environment, sharedPolicy));
         ListCatalog lists = previousLists is not null && previousLists.Fingerprint == compiled.ListFingerprint
             ? previousLists
             : await BuildListsAsync(compiled, progress, cancellationToken).ConfigureAwait(false);

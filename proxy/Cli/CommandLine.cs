@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace FilterProxy.Cli;
 
-/// <summary>The FilterProxy command line: <c>run</c> (the default), <c>check</c>, <c>lists import|stats</c>.</summary>
+/// <summary>
+/// The FilterProxy command line: <c>run</c> (the default), <c>check</c>, <c>lists import|stats</c>, <c>health</c>,
+/// <c>events query|export</c>, <c>alerts list|acknowledge|resolve|note</c>, <c>audit list|verify</c>, <c>policy publish</c>.
+/// </summary>
 internal static class CommandLine
 {
     public static readonly Option<string?> ConfigOption = new("--config", "-c")
@@ -24,6 +27,10 @@ internal static class CommandLine
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(ListsCommand.Create(output, error));
         root.Subcommands.Add(HealthCommand.Create(output, error));
+        root.Subcommands.Add(EventsCommand.Create(output, error));
+        root.Subcommands.Add(AlertsCommand.Create(output, error));
+        root.Subcommands.Add(AuditCommand.Create(output, error));
+        root.Subcommands.Add(PolicyCommand.Create(output, error));
         root.SetAction((parse, ct) => RunCommand.RunAsync(parse.GetValue(ConfigOption), output, error, ct));
         ParseResult result = root.Parse(args);
         return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -25,12 +25,30 @@ internal sealed class DnsHealth(DnsUpstreams upstreams, DnsCache cache, DnsRateL
     };
 }
 
-/// <summary>Event pipeline counters for /healthz.</summary>
-internal sealed class EventHealth(EventPipeline pipeline) : IHealthReporter
+/// <summary>Event pipeline and alert counters for /healthz: degraded while events are being dropped or the store is down.</summary>
+internal sealed class EventHealth(EventStack events) : IHealthReporter
 {
     public string Name => "events";
 
-    public bool Healthy => pipeline.Dropped == 0;
+    public bool Healthy => events.Pipeline.Dropped == 0 && events.Pipeline.StoreUp;
 
-    public object Report() => new { queued = pipeline.Queued, consumed = pipeline.Consumed, blocked = pipeline.Blocked, dropped = pipeline.Dropped };
+    public object Report() => new
+    {
+        store = events.Store.Description,
+        storeUp = events.Pipeline.StoreUp,
+        node = events.Pipeline.NodeId,
+        queued = events.Pipeline.Queued,
+        written = events.Pipeline.Written,
+        spooled = events.Pipeline.Spooled,
+        replayed = events.Pipeline.Replayed,
+        dropped = events.Pipeline.Dropped,
+        duplicatesIgnored = events.Pipeline.Duplicates,
+        spoolPendingBytes = events.Pipeline.SpoolPendingBytes,
+        blocked = events.Pipeline.Blocked,
+        lastError = events.Pipeline.LastError,
+        alertsRaised = events.Alerts.Raised,
+        alertsUnsaved = events.Alerts.Unsaved,
+        notificationsDelivered = events.Alerts.Delivered,
+        notificationFailures = events.Alerts.DeliveryFailures,
+    };
 }

@@ -64,6 +64,19 @@ internal sealed class GatewayApp : IAsyncDisposable
         long loadMilliseconds = watch.ElapsedMilliseconds;
         PolicyReloader.ReleaseListBuildMemory();
         Directory.CreateDirectory(snapshot.Settings.DataDirectory);
+        var holder = new PolicySnapshotHolder(snapshot);
+        using var bootLoggers = LoggerFactory.Create(static b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        var keywords = new KeywordSource(bootLoggers.CreateLogger<KeywordSource>());
+        EventStack events = await EventStack.CreateAsync(holder, keywords, http, time, bootLoggers);
+        var shared = new SharedPolicySource();
+        if (snapshot.Settings.Events.SharedPolicy && events.Store is FilterProxy.Events.Stores.Redis.RedisEventStore redis && await shared.FetchAsync(redis))
+        {
+            // The central policy applies over this node's file from the first moment.
+            snapshot = await loader.LoadAsync(path, environment, snapshot.Lists, null, cancellationToken, shared.Json);
+            holder.Swap(snapshot);
+        }
+
+        await PolicyReloader.AuditAsync(events.Store, context, shared, snapshot, "start", time, bootLoggers.CreateLogger("FilterProxy"));
         SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
         DnsSettings dns = snapshot.Settings.Dns;
         X509Certificate2? dohCertificate = dns.DohPort is null ? null : ca.IssueServerCertificate(
@@ -97,7 +110,6 @@ internal sealed class GatewayApp : IAsyncDisposable
 
             proxyListeners = ProxyHosting.Listen(k, snapshot.Settings);
         });
-        var holder = new PolicySnapshotHolder(snapshot);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton(http);
@@ -108,9 +120,17 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddHostedService<ConfigWatcher>();
         builder.Services.AddHostedService<ListRefreshService>();
         builder.Services.AddSingleton(ca);
-        builder.Services.AddSingleton<EventPipeline>();
-        builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventPipeline>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
+        builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton(events.Pipeline);
+        builder.Services.AddSingleton(events.Store);
+        builder.Services.AddSingleton(events.Alerts);
+        builder.Services.AddSingleton(events.Feed);
+        builder.Services.AddSingleton(keywords);
+        builder.Services.AddSingleton(shared);
+        builder.Services.AddSingleton<IEventSink>(events.Pipeline);
+        builder.Services.AddSingleton<EventServices>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventServices>());
+        builder.Services.AddHostedService<SharedPolicySubscriber>();
         builder.Services.AddSingleton<DnsCache>();
         builder.Services.AddSingleton<DnsRateLimiter>();
         builder.Services.AddSingleton(sp => new DnsUpstreams(time));
@@ -143,7 +163,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         app.Services.GetRequiredService<ProxyEndpoints>().Set(proxyEndPoints.Select(static e => e.Port));
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
-        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints);
+        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events);
         return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);
     }
 
@@ -160,6 +180,8 @@ internal sealed class GatewayApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
+        EventStack events = _app.Services.GetRequiredService<EventStack>();
         await _app.DisposeAsync();
+        await events.DisposeAsync(); // after the pipeline has drained
     }
 }

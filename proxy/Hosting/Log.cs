@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "Refreshing lists that are due: {Lists}")]
     public static partial void RefreshingLists(ILogger logger, string lists);
+
+    [LoggerMessage(10, LogLevel.Error, "Could not write the policy change to the audit trail")]
+    public static partial void AuditFailed(ILogger logger, Exception exception);
 }

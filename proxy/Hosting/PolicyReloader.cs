@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Events;
+using FilterProxy.Events;
 using FilterProxy.Core.Lists;
 using FilterProxy.Core.Policy;
 
@@ -9,7 +12,7 @@ namespace FilterProxy.Hosting;
 /// Builds a new snapshot and swaps it in; an invalid configuration keeps the last good snapshot and
 /// says why. One reload at a time.
 /// </summary>
-internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader loader, GatewayContext context, ILogger<PolicyReloader> logger)
+internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader loader, GatewayContext context, SharedPolicySource shared, EventStack events, TimeProvider time, ILogger<PolicyReloader> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -23,7 +26,7 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
         {
             PolicySnapshot previous = holder.Current;
             var watch = Stopwatch.StartNew();
-            PolicySnapshot next = await loader.LoadAsync(context.ConfigPath, context.Environment, refreshLists ? null : previous.Lists, null, cancellationToken);
+            PolicySnapshot next = await loader.LoadAsync(context.ConfigPath, context.Environment, refreshLists ? null : previous.Lists, null, cancellationToken, shared.Json);
             GatewaySettings a = next.Settings;
             GatewaySettings b = previous.Settings;
             if (!a.ListenAddress.Equals(b.ListenAddress) || a.ProxyPort != b.ProxyPort || a.DnsPort != b.DnsPort || a.AdminPort != b.AdminPort
@@ -40,6 +43,7 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
             }
 
             Report(logger, next, trigger, watch.ElapsedMilliseconds);
+            await AuditAsync(events.Store, context, shared, next, trigger, time, logger);
             return true;
         }
         catch (ConfigException ex)
@@ -73,6 +77,23 @@ internal sealed class PolicyReloader(PolicySnapshotHolder holder, PolicyLoader l
     {
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    /// <summary>Every policy that takes effect goes into the audit trail: what triggered it and a hash of what it was built from.</summary>
+    public static async Task AuditAsync(IEventStore store, GatewayContext context, SharedPolicySource shared, PolicySnapshot snapshot, string trigger, TimeProvider time, ILogger logger)
+    {
+        try
+        {
+            string file = context.ConfigPath is not null && File.Exists(context.ConfigPath)
+                ? Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(context.ConfigPath))) : "none";
+            string sharedHash = shared.Json is null ? "none" : Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(shared.Json)));
+            await store.AppendAuditAsync(new AuditRecord(time.GetUtcNow(), $"node:{snapshot.Settings.Events.NodeId}", "policy.load", context.ConfigPath ?? "built-in defaults",
+                $"{trigger}; policy version {snapshot.Version}; file sha256 {file}; shared policy v{shared.Version} sha256 {sharedHash}"), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.AuditFailed(logger, ex);
+        }
     }
 
     public static void Report(ILogger logger, PolicySnapshot snapshot, string trigger, long milliseconds)

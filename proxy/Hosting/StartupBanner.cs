@@ -7,7 +7,7 @@ namespace FilterProxy.Hosting;
 /// <summary>What the gateway prints at start: every default a new user relies on, and what is live.</summary>
 internal static class StartupBanner
 {
-    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds, IReadOnlyList<System.Net.IPEndPoint> proxy)
+    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds, IReadOnlyList<System.Net.IPEndPoint> proxy, FilterProxy.Events.EventStack events)
     {
         GatewaySettings g = s.Settings;
         string version = typeof(StartupBanner).Assembly.GetName().Version?.ToString(3) ?? "?";
@@ -26,6 +26,8 @@ internal static class StartupBanner
         await o.WriteLineAsync($"  doh          {(doh is null ? "off (set dns.dohPort)" : doh.ToString())}");
         await o.WriteLineAsync($"  school CA    {caPath} (install page: {new Uri(adminLocal, "/ca")})");
         await o.WriteLineAsync($"  transparent  {(g.TransparentHttpPort is null && g.TransparentHttpsPort is null ? "off (set listen.transparentHttpPort / transparentHttpsPort)" : string.Join(", ", proxy.Skip(1)) + " (redirect TCP 80/443 here with iptables/nft; see the README)")}");
+        await o.WriteLineAsync($"  events       {events.Store.Description}; node {events.Pipeline.NodeId}; kept {g.Events.Retention.Allowed.TotalDays:0} days (allowed), {g.Events.Retention.Blocked.TotalDays:0} (blocked), {g.Events.Retention.Alerts.TotalDays:0} (alerts)");
+        await o.WriteLineAsync($"  alerts       live feed{string.Concat(events.Alerts.Notifiers.Where(static n => n is not FilterProxy.Events.Notifications.RedisAlertChannel).Select(static n => ", " + n.Name))}{(g.Events.SharedPolicy ? "; policy shared through Redis" : "")}");
         await o.WriteLineAsync($"  clients      {string.Join(", ", g.AllowedClients)}");
         await o.WriteLineAsync($"  profiles     {string.Join(", ", s.Profiles.Select(p => p == s.UnknownClientProfile ? $"{p.Name} (unknown clients)" : p.Name))}");
         await o.WriteLineAsync($"  groups       {(s.Groups.Count == 0 ? "none: every client gets the unknown-client profile" : string.Join(", ", s.Groups.Select(static x => $"{x.Name}→{x.Profile.Name}")))}");

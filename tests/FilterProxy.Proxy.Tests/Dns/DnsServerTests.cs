@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FilterProxy.Core.Events;
-using FilterProxy.Events;
+using FilterProxy.Events.Pipeline;
 using FilterProxy.Hosting;
 using FilterProxy.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;

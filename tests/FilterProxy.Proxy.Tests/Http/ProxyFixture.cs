@@ -1,6 +1,6 @@
 using System.Net;
 using FilterProxy.Core.Events;
-using FilterProxy.Events;
+using FilterProxy.Events.Pipeline;
 using FilterProxy.Hosting;
 using FilterProxy.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;
