@@ -341,6 +341,9 @@ public sealed partial class RedisEventStore : IEventStore
 
     public ValueTask DisposeAsync()
     {
+        // Close without waiting for in-flight commands (SE.Redis 1.2.6's Dispose waits about a second for them;
+        // every write this store makes has been awaited by then).
+        _redis.Close(allowCommandsToComplete: false);
         _redis.Dispose();
         return ValueTask.CompletedTask;
     }
