@@ -8,11 +8,13 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY core/FilterProxy.Core.csproj core/
 COPY admin/FilterProxy.Admin.csproj admin/
 COPY classifier/FilterProxy.Classifier.csproj classifier/
+COPY events/FilterProxy.Events.csproj events/
 COPY proxy/FilterProxy.csproj proxy/
 RUN dotnet restore proxy/FilterProxy.csproj -r linux-x64
 COPY core/ core/
 COPY admin/ admin/
 COPY classifier/ classifier/
+COPY events/ events/
 COPY proxy/ proxy/
 # ReadyToRun: precompiled code, so a fresh container answers at full speed without a JIT warm-up.
 RUN dotnet publish proxy/FilterProxy.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --no-restore

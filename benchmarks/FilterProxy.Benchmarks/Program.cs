@@ -27,5 +27,12 @@ if (args.Length > 0 && args[0] == "memory")
     return 0;
 }
 
+// `ingest <sqlite:path|redis:host:port> N` and `timeline <store> N`: sustained event ingest and per-user timeline
+// queries (measurements over a real store; see benchmarks/load/events-bench.sh).
+if (args.Length > 0 && args[0] is "ingest" or "store" or "timeline")
+{
+    return await FilterProxy.Benchmarks.Events.EventStoreLoad.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EvaluateBenchmarks).Assembly).Run(args);
 return 0;

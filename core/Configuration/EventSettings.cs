@@ -7,6 +7,8 @@ public enum EventStoreKind
 {
     Sqlite,
     Redis,
+    /// <summary>Records nothing: only for measuring what logging costs.</summary>
+    None,
 }
 
 /// <summary>Where events go and what raises an alert. Defaults documented in the README.</summary>

@@ -12,7 +12,7 @@ public static partial class PolicyCompiler
         EventStoreKind store = EventStoreKind.Sqlite;
         if (c.Store is not null && !Enum.TryParse(c.Store, ignoreCase: true, out store))
         {
-            e.Add(new ConfigError("events.store", $"'{c.Store}' is not a store: use sqlite or redis"));
+            e.Add(new ConfigError("events.store", $"'{c.Store}' is not a store: use sqlite or redis (or none, which records nothing, for measurements only)"));
         }
 
         if (store == EventStoreKind.Redis && string.IsNullOrWhiteSpace(c.Redis))

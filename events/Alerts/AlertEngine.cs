@@ -105,7 +105,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
         Keyword? best = null;
         foreach (string? text in texts)
         {
-            List<Keyword> found = matcher.Match(text);
+            IReadOnlyList<Keyword> found = matcher.Match(text);
             if (found.Count > 0 && (best is null || found[0].Severity > best.Severity))
             {
                 best = found[0];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using FilterProxy.Core.Events;
@@ -119,16 +120,92 @@ public sealed class KeywordMatcher
 
     public int Count { get; }
 
-    /// <summary>Every keyword found in the text (each once), most severe first.</summary>
-    public List<Keyword> Match(string? text)
+    /// <summary>Every keyword found in the text (each once), most severe first (a shared empty list when none: do not modify). Allocates nothing unless something matches.</summary>
+    public IReadOnlyList<Keyword> Match(string? text)
     {
-        var found = new List<Keyword>();
         if (string.IsNullOrEmpty(text))
         {
-            return found;
+            return s_none;
         }
 
-        List<string> tokens = Tokenize(text);
+        if (!Ascii.IsValid(text) || text.Contains('%', StringComparison.Ordinal) || text.Contains('+', StringComparison.Ordinal) || text.Contains('\'', StringComparison.Ordinal))
+        {
+            return MatchTokens(Tokenize(text));
+        }
+
+        // ASCII without escapes or apostrophes (most URLs and search terms): words found in place, lower-cased into a scratch buffer.
+        char[] lowered = ArrayPool<char>.Shared.Rent(text.Length);
+        Span<(int Start, int Length)> words = text.Length <= 512 ? stackalloc (int, int)[256] : new (int, int)[(text.Length / 2) + 1];
+        try
+        {
+            int count = 0;
+            int start = -1;
+            for (int i = 0; i <= text.Length; i++)
+            {
+                char ch = i < text.Length ? text[i] : ' ';
+                if (char.IsAsciiLetterOrDigit(ch))
+                {
+                    lowered[i] = char.ToLowerInvariant(ch);
+                    if (start < 0)
+                    {
+                        start = i;
+                    }
+                }
+                else if (start >= 0)
+                {
+                    words[count++] = (start, i - start);
+                    start = -1;
+                }
+            }
+
+            List<Keyword>? found = null;
+            Dictionary<string, List<Keyword>>.AlternateLookup<ReadOnlySpan<char>> lookup = _byFirst.GetAlternateLookup<ReadOnlySpan<char>>();
+            for (int w = 0; w < count; w++)
+            {
+                if (!lookup.TryGetValue(lowered.AsSpan(words[w].Start, words[w].Length), out List<Keyword>? candidates))
+                {
+                    continue;
+                }
+
+                foreach (Keyword k in candidates)
+                {
+                    if (w + k.Tokens.Length > count || (found?.Contains(k) ?? false))
+                    {
+                        continue;
+                    }
+
+                    bool same = true;
+                    for (int j = 1; j < k.Tokens.Length && same; j++)
+                    {
+                        same = lowered.AsSpan(words[w + j].Start, words[w + j].Length).SequenceEqual(k.Tokens[j]);
+                    }
+
+                    if (same)
+                    {
+                        (found ??= []).Add(k);
+                    }
+                }
+            }
+
+            if (found is null)
+            {
+                return s_none;
+            }
+
+            found.Sort(static (a, b) => b.Severity.CompareTo(a.Severity));
+            return found;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(lowered);
+        }
+    }
+
+    private static readonly List<Keyword> s_none = [];
+
+    private List<Keyword> MatchTokens(List<string> tokens)
+    {
+        var found = new List<Keyword>();
         for (int i = 0; i < tokens.Count; i++)
         {
             if (!_byFirst.TryGetValue(tokens[i], out List<Keyword>? candidates))

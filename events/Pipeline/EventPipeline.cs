@@ -144,21 +144,82 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
         }
     }
 
+    /// <summary>Store writes in flight at once: the next batch is prepared and sent while the store works on the previous ones.</summary>
+    private const int MaxInFlight = 4;
+
     /// <summary>One round of the writer: drain the queue in batches, then replay spooled batches while the store keeps up.</summary>
     public async Task PumpAsync(bool final = false)
     {
         int taken;
+        var inFlight = new Queue<(SpoolBatch Record, Task<bool?> Write)>();
         do
         {
             List<FilterEvent> batch = Take(out taken);
-            if (taken > 0)
+            if (taken == 0)
             {
-                await StoreOrSpoolAsync(batch, final).ConfigureAwait(false);
+                break;
+            }
+
+            var record = new SpoolBatch(_batchPrefix + (++_batchNo), batch);
+            bool behind = Volatile.Read(ref _depth) > _options.Capacity / 2;
+            if (!_spool.HasPending && !behind && (_time.GetUtcNow() >= _retryAt || final))
+            {
+                // Writes on one connection complete in the order sent; they are awaited (and, on failure, spooled) in that order.
+                inFlight.Enqueue((record, TryStoreAsync(record)));
+                while (inFlight.Count >= MaxInFlight)
+                {
+                    await CompleteOldestAsync(inFlight).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                while (inFlight.Count > 0)
+                {
+                    await CompleteOldestAsync(inFlight).ConfigureAwait(false); // earlier batches first, to keep the order
+                }
+
+                Spool(record);
             }
         }
         while (taken == _options.BatchSize);
 
+        while (inFlight.Count > 0)
+        {
+            await CompleteOldestAsync(inFlight).ConfigureAwait(false);
+        }
+
+        SyncSpool();
         await ReplayAsync(final).ConfigureAwait(false);
+    }
+
+    private void SyncSpool()
+    {
+        try
+        {
+            _spool.Sync();
+        }
+        catch (IOException ex)
+        {
+            _lastError = $"spool sync failed: {ex.Message}";
+            Log.SpoolFull(_logger, ex, 0, _spool.FilePath);
+        }
+    }
+
+    private async Task CompleteOldestAsync(Queue<(SpoolBatch Record, Task<bool?> Write)> inFlight)
+    {
+        (SpoolBatch record, Task<bool?> write) = inFlight.Dequeue();
+        if (await write.ConfigureAwait(false) is { } stored)
+        {
+            Interlocked.Add(ref _written, record.Events.Count);
+            if (!stored)
+            {
+                Interlocked.Add(ref _duplicates, record.Events.Count);
+            }
+        }
+        else
+        {
+            Spool(record);
+        }
     }
 
     private List<FilterEvent> Take(out int taken)
@@ -204,27 +265,6 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
         }
 
         return batch;
-    }
-
-    private async Task StoreOrSpoolAsync(List<FilterEvent> batch, bool final)
-    {
-        var record = new SpoolBatch(_batchPrefix + (++_batchNo), batch);
-        bool behind = Volatile.Read(ref _depth) > _options.Capacity / 2;
-        if (!_spool.HasPending && !behind && (_time.GetUtcNow() >= _retryAt || final))
-        {
-            if (await TryStoreAsync(record).ConfigureAwait(false) is { } stored)
-            {
-                Interlocked.Add(ref _written, batch.Count);
-                if (!stored)
-                {
-                    Interlocked.Add(ref _duplicates, batch.Count);
-                }
-
-                return;
-            }
-        }
-
-        Spool(record);
     }
 
     private void Spool(SpoolBatch record)
@@ -275,25 +315,54 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
 
     private async Task ReplayAsync(bool final)
     {
-        // Live events first: replay only while the queue is nearly empty, a bounded number of batches per round.
-        for (int i = 0; i < 50 && _spool.HasPending && (_time.GetUtcNow() >= _retryAt || final) && Volatile.Read(ref _depth) < _options.BatchSize; i++)
+        // While anything is spooled, new batches queue behind it in the spool: replaying is draining. Up to 50 batches
+        // a round, several in flight at once (as for direct writes), each advanced past only once it is stored.
+        // Bounded by count and by time, and paused while live events pile up, so the queue never fills behind a replay.
+        int budget = 50;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (budget > 0 && _spool.HasPending && (_time.GetUtcNow() >= _retryAt || final)
+            && (final || (Volatile.Read(ref _depth) < _options.Capacity / 4 && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(250))))
         {
-            if (_spool.Peek() is not { } next)
+            var inFlight = new Queue<(SpoolBatch Batch, long Next, Task<bool?> Write)>();
+            long offset = -1;
+            for (int i = 0; i < MaxInFlight && budget > 0; i++, budget--)
             {
-                Log.SpoolCorrupt(_logger, _spool.LastCorruption ?? "unknown");
+                (SpoolBatch Batch, long Next)? next = offset < 0 ? _spool.Peek() : _spool.PeekAt(offset);
+                if (next is not { } n)
+                {
+                    if (_spool.LastCorruption is { } corruption)
+                    {
+                        Log.SpoolCorrupt(_logger, corruption);
+                    }
+
+                    break;
+                }
+
+                inFlight.Enqueue((n.Batch, n.Next, TryStoreAsync(n.Batch)));
+                offset = n.Next;
+            }
+
+            if (inFlight.Count == 0)
+            {
                 return;
             }
 
-            if (await TryStoreAsync(next.Batch).ConfigureAwait(false) is not { } stored)
+            while (inFlight.Count > 0)
             {
-                return;
-            }
+                (SpoolBatch batch, long nextOffset, Task<bool?> write) = inFlight.Dequeue();
+                if (await write.ConfigureAwait(false) is not { } stored)
+                {
+                    // Later ones may have landed; replaying them again is harmless (the store ignores a batch id it has).
+                    await Task.WhenAll(inFlight.Select(static f => f.Write)).ConfigureAwait(false);
+                    return;
+                }
 
-            _spool.Advance(next.Next);
-            Interlocked.Add(ref _replayed, next.Batch.Events.Count);
-            if (!stored)
-            {
-                Interlocked.Add(ref _duplicates, next.Batch.Events.Count);
+                _spool.Advance(nextOffset);
+                Interlocked.Add(ref _replayed, batch.Events.Count);
+                if (!stored)
+                {
+                    Interlocked.Add(ref _duplicates, batch.Events.Count);
+                }
             }
 
             if (!_spool.HasPending)

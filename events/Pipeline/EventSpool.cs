@@ -17,6 +17,7 @@ internal sealed class EventSpool : IDisposable
     private readonly string _positionPath;
     private readonly FileStream _file;
     private long _readOffset;
+    private bool _unsynced;
 
     public EventSpool(string directory)
     {
@@ -44,6 +45,10 @@ internal sealed class EventSpool : IDisposable
     /// <summary>A record that could not be read back (torn or corrupt): set when one was cut off.</summary>
     public string? LastCorruption { get; private set; }
 
+    /// <summary>
+    /// Appends a batch (written to the OS at once; made durable by <see cref="Sync"/>, which the writer calls once per
+    /// round: group commit, so a burst of batches costs one fsync, not one each).
+    /// </summary>
     /// <exception cref="IOException">The disk is full or failing; nothing was kept.</exception>
     public void Append(SpoolBatch batch)
     {
@@ -57,7 +62,8 @@ internal sealed class EventSpool : IDisposable
             _file.Seek(start, SeekOrigin.Begin);
             _file.Write(header);
             _file.Write(json);
-            _file.Flush(flushToDisk: true);
+            _file.Flush(flushToDisk: false);
+            _unsynced = true;
         }
         catch (IOException)
         {
@@ -66,43 +72,57 @@ internal sealed class EventSpool : IDisposable
         }
     }
 
-    /// <summary>The oldest batch not yet replayed, or null. Call <see cref="Advance"/> once it is stored.</summary>
-    public (SpoolBatch Batch, long Next)? Peek()
+    /// <summary>Makes every appended batch durable (fsync).</summary>
+    /// <exception cref="IOException">The disk is failing.</exception>
+    public void Sync()
     {
-        while (HasPending)
+        if (_unsynced)
         {
-            long length = _file.Length;
-            var header = new byte[HeaderBytes];
-            _file.Seek(_readOffset, SeekOrigin.Begin);
-            if (length - _readOffset < HeaderBytes || _file.Read(header) != HeaderBytes)
-            {
-                return Cut("a torn record header");
-            }
-
-            int size = BinaryPrimitives.ReadInt32LittleEndian(header);
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (size <= 0 || size > length - _readOffset - HeaderBytes)
-            {
-                return Cut($"a record of {size} bytes past the end of the file");
-            }
-
-            var json = new byte[size];
-            _file.ReadExactly(json);
-            if (Crc32C(json) != crc)
-            {
-                return Cut("a record whose checksum does not match");
-            }
-
-            return (EventJson.Batch(json), _readOffset + HeaderBytes + size);
+            _file.Flush(flushToDisk: true);
+            _unsynced = false;
         }
-
-        return null;
     }
 
-    private (SpoolBatch, long)? Cut(string what)
+    /// <summary>The oldest batch not yet replayed, or null. Call <see cref="Advance"/> once it is stored.</summary>
+    public (SpoolBatch Batch, long Next)? Peek() => PeekAt(_readOffset);
+
+    /// <summary>The batch at <paramref name="offset"/> (the oldest, or one returned's Next: replay reads ahead), or null at the end.</summary>
+    public (SpoolBatch Batch, long Next)? PeekAt(long offset)
     {
-        LastCorruption = $"{_path} at byte {_readOffset}: {what}; cut off ({_file.Length - _readOffset} bytes)";
-        _file.SetLength(_readOffset);
+        long length = _file.Length;
+        if (offset >= length)
+        {
+            return null;
+        }
+
+        var header = new byte[HeaderBytes];
+        _file.Seek(offset, SeekOrigin.Begin);
+        if (length - offset < HeaderBytes || _file.Read(header) != HeaderBytes)
+        {
+            return Cut(offset, "a torn record header");
+        }
+
+        int size = BinaryPrimitives.ReadInt32LittleEndian(header);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+        if (size <= 0 || size > length - offset - HeaderBytes)
+        {
+            return Cut(offset, $"a record of {size} bytes past the end of the file");
+        }
+
+        var json = new byte[size];
+        _file.ReadExactly(json);
+        if (Crc32C(json) != crc)
+        {
+            return Cut(offset, "a record whose checksum does not match");
+        }
+
+        return (EventJson.Batch(json), offset + HeaderBytes + size);
+    }
+
+    private (SpoolBatch, long)? Cut(long offset, string what)
+    {
+        LastCorruption = $"{_path} at byte {offset}: {what}; cut off ({_file.Length - offset} bytes)";
+        _file.SetLength(offset);
         return null;
     }
 

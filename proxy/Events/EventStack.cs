@@ -36,9 +36,12 @@ internal sealed class EventStack : IAsyncDisposable
     public static string SqlitePath(GatewaySettings settings) => Path.Combine(settings.DataDirectory, "events.db");
 
     /// <summary>Opens the store a configuration names (for the gateway and the command line).</summary>
-    public static async Task<IEventStore> OpenStoreAsync(GatewaySettings settings) => settings.Events.Store == EventStoreKind.Redis
-        ? await RedisEventStore.ConnectAsync(settings.Events.Redis!, settings.Events.RedisPrefix)
-        : await SqliteEventStore.OpenAsync(SqlitePath(settings));
+    public static async Task<IEventStore> OpenStoreAsync(GatewaySettings settings) => settings.Events.Store switch
+    {
+        EventStoreKind.Redis => await RedisEventStore.ConnectAsync(settings.Events.Redis!, settings.Events.RedisPrefix),
+        EventStoreKind.None => new FilterProxy.Events.Stores.NullEventStore(),
+        _ => await SqliteEventStore.OpenAsync(SqlitePath(settings)),
+    };
 
     public static async Task<EventStack> CreateAsync(PolicySnapshotHolder policy, KeywordSource keywords, HttpClient http, TimeProvider time, ILoggerFactory loggers)
     {

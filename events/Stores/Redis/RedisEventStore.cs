@@ -53,32 +53,55 @@ public sealed partial class RedisEventStore : IEventStore
 
     public async Task PingAsync(CancellationToken cancellationToken) => await Db.PingAsync().ConfigureAwait(false);
 
+    /// <summary>
+    /// Events per script call. A batch is sent as several calls pipelined on the one connection (no wait between
+    /// them), so this process serialises the next part while Redis runs the previous one; Redis runs them in order.
+    /// Each part has its own idempotency key, so a replayed batch is still stored exactly once.
+    /// </summary>
+    internal const int PartSize = 100;
+
     public async Task<bool> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
     {
-        var args = new List<RedisValue>(3 + (batch.Events.Count * 6) + 12) { batch.Id, DedupeSeconds, batch.Events.Count };
-        var daily = new Dictionary<(string Day, string Field), long>();
-        foreach (FilterEvent e in batch.Events)
+        var parts = new List<Task<RedisResult>>((batch.Events.Count / PartSize) + 1);
+        for (int start = 0, part = 0; start < batch.Events.Count; start += PartSize, part++)
         {
-            args.Add(e.IsBlocked ? "blocked" : "allowed");
-            args.Add(e.Time.ToUnixTimeMilliseconds());
-            args.Add(e.User ?? "");
-            args.Add(e.Device ?? "");
-            args.Add(e.ClientIp ?? "");
+            int count = Math.Min(PartSize, batch.Events.Count - start);
+            parts.Add(Db.ScriptEvaluateAsync(RedisScripts.AppendBatch, _prefix, Arguments(batch.Id + "#" + part, batch.Events, start, count)));
+        }
+
+        bool stored = false;
+        foreach (Task<RedisResult> part in parts)
+        {
+            stored |= (long)await part.ConfigureAwait(false) == 1;
+        }
+
+        return stored;
+    }
+
+    private static RedisValue[] Arguments(string id, IReadOnlyList<FilterEvent> events, int start, int count)
+    {
+        var args = new List<RedisValue>(3 + (count * 2) + 12) { id, DedupeSeconds, count };
+        var daily = new Dictionary<(string Day, string Field), long>();
+        for (int i = start; i < start + count; i++)
+        {
+            FilterEvent e = events[i];
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"{(e.IsBlocked ? "blocked" : "allowed")}\t{e.Time.ToUnixTimeMilliseconds()}\t{Field(e.User)}\t{Field(e.Device)}\t{Field(e.ClientIp)}"));
             args.Add(EventJson.SerializeToUtf8(e));
             var key = (Day(e.Time), FilterEvent.KindName(e.Kind) + "|" + e.Verdict);
             daily[key] = daily.GetValueOrDefault(key) + 1;
         }
 
-        foreach (((string day, string field), long count) in daily)
+        foreach (((string day, string field), long n) in daily)
         {
             args.Add(day);
             args.Add(field);
-            args.Add(count);
+            args.Add(n);
         }
 
-        RedisResult result = await Db.ScriptEvaluateAsync(RedisScripts.AppendBatch, _prefix, [.. args]).ConfigureAwait(false);
-        return (long)result == 1;
+        return [.. args];
     }
+
+    private static string Field(string? value) => value is null ? "" : value.Replace('\t', ' ');
 
     private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

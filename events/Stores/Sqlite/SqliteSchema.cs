@@ -7,6 +7,8 @@ internal static class SqliteSchema
         PRAGMA synchronous = NORMAL;
         PRAGMA busy_timeout = 5000;
         PRAGMA temp_store = MEMORY;
+        PRAGMA cache_size = -65536;
+        PRAGMA wal_autocheckpoint = 10000;
         """;
 
     public const string Create = """
