@@ -8,7 +8,8 @@ namespace FilterProxy.Events.Notifications;
 /// <summary>POSTs the alert as JSON (the same shape as the store and the command line) to a URL; any 2xx is delivered.</summary>
 public sealed class WebhookNotifier(HttpClient http, WebhookSettings settings) : INotifier
 {
-    public string Name => $"webhook {settings.Url.GetLeftPart(UriPartial.Path)}";
+    // Scheme, host and port only: a webhook URL often carries a secret in its path or query.
+    public string Name => $"webhook {settings.Url.Scheme}://{settings.Url.Host}:{settings.Url.Port}";
 
     public AlertSeverity MinSeverity => settings.MinSeverity;
 

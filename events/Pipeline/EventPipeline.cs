@@ -24,7 +24,7 @@ public sealed record EventPipelineOptions
     /// </summary>
     public TimeSpan DrainInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     /// <summary>A store write taking longer than this counts as failed: the batch goes to the spool (and is replayed, once, later).</summary>
-    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 }
 
@@ -51,6 +51,7 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
     private long _batchNo;
     private int _depth;
     private long _queued, _dropped, _written, _spooled, _replayed, _duplicates, _blocked;
+    private long _droppedReported, _spoolDropped;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
     private TimeSpan _retryDelay = TimeSpan.FromSeconds(1);
     private volatile bool _storeUp = true;
@@ -190,6 +191,13 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
 
         SyncSpool();
         await ReplayAsync(final).ConfigureAwait(false);
+        long dropped = Dropped - Interlocked.Read(ref _spoolDropped); // spool failures are reported where they happen
+        if (dropped != _droppedReported)
+        {
+            // The hot path cannot log (it must not wait); the writer says it, loudly, once per round.
+            Log.QueueFull(_logger, dropped - _droppedReported, dropped, _options.Capacity);
+            _droppedReported = dropped;
+        }
     }
 
     private void SyncSpool()
@@ -277,6 +285,7 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
         catch (IOException ex)
         {
             Interlocked.Add(ref _dropped, record.Events.Count);
+            Interlocked.Add(ref _spoolDropped, record.Events.Count);
             _lastError = $"spool write failed: {ex.Message}";
             Log.SpoolFull(_logger, ex, record.Events.Count, _spool.FilePath);
         }
@@ -393,6 +402,9 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
 
         [LoggerMessage(65, LogLevel.Warning, "{Spool} bytes of spooled events from an earlier run found at {Path}; replaying them")]
         public static partial void SpoolFound(ILogger logger, long spool, string path);
+
+        [LoggerMessage(67, LogLevel.Critical, "EVENTS LOST: {Count} events dropped because the queue was full ({Total} in all; capacity {Capacity}). The writer cannot keep up: check the store and the spool disk.")]
+        public static partial void QueueFull(ILogger logger, long count, long total, int capacity);
 
         [LoggerMessage(66, LogLevel.Error, "Event observer {Observer} failed on a batch")]
         public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);

@@ -45,6 +45,7 @@ internal static class HttpEvents
         Bytes = outcome.Bytes,
         LatencyMs = Stopwatch.GetElapsedTime(o.Started).TotalMilliseconds,
         Content = contentText,
+        Score = content?.Score,
         Protocol = protocol,
         Note = note,
     };

@@ -188,6 +188,7 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
         FilterEvent e = await fx.EventAsync(e => e.Url == $"http://plain.test:{Http}/gambling.html");
         Assert.Equal("content", e.Reason);
         Assert.Contains("online casino", e.Content, StringComparison.Ordinal);
+        Assert.InRange(e.Score ?? 0, 0.5, 1.0);                       // the score that crossed the profile's threshold
         Assert.Contains("gambling", e.Categories);
     }
 
