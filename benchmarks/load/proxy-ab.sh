@@ -34,7 +34,7 @@ declare -A R U
 for i in $(seq 1 "$N"); do
   for spec in "$@"; do
     label=${spec%%|*}; rest=${spec#*|}
-    dll=$(echo "$rest" | grep -o 'DLL=[^ ]*' | cut -d= -f2); envs=$(echo "$rest" | sed 's/DLL=[^ ]*//')
+    dll=$(echo "$rest" | { grep -o 'DLL=[^ ]*' || true; } | cut -d= -f2); envs=$(echo "$rest" | sed 's/DLL=[^ ]*//')
     read -r rps us < <(one "${dll:-/tmp/filterproxy-publish/FilterProxy.dll}" "$envs")
     R[$label]="${R[$label]:-} $rps"; U[$label]="${U[$label]:-} $us"
   done

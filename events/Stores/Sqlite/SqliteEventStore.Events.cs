@@ -33,8 +33,9 @@ public sealed partial class SqliteEventStore
         SqliteParameter d = insert.Parameters.Add("$d", SqliteType.Text);
         SqliteParameter u = insert.Parameters.Add("$u", SqliteType.Text);
         SqliteParameter b = insert.Parameters.Add("$b", SqliteType.Integer);
-        SqliteParameter j = insert.Parameters.Add("$j", SqliteType.Text);
+        SqliteParameter j = insert.Parameters.Add("$j", SqliteType.Blob);
         var daily = new Dictionary<(string Day, string Kind, string Verdict), long>();
+        var days = new DayNames();
         foreach (FilterEvent e in batch.Events)
         {
             t.Value = e.Time.ToUnixTimeMilliseconds();
@@ -45,9 +46,9 @@ public sealed partial class SqliteEventStore
             d.Value = (object?)e.Device ?? DBNull.Value;
             u.Value = (object?)e.User ?? DBNull.Value;
             b.Value = e.IsBlocked ? 1 : 0;
-            j.Value = EventJson.Serialize(e);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var key = (Day(e.Time), FilterEvent.KindName(e.Kind), e.Verdict);
+            j.Value = EventJson.SerializeToUtf8(e); // UTF-8 as written by the serialiser: half the bytes of a string, no conversion
+            insert.ExecuteNonQuery(); // Microsoft.Data.Sqlite runs it synchronously either way; this skips the Task per row
+            var key = (days.Of(e.Time), FilterEvent.KindName(e.Kind), e.Verdict);
             daily[key] = daily.GetValueOrDefault(key) + 1;
         }
 
@@ -66,6 +67,24 @@ public sealed partial class SqliteEventStore
 
         return true;
     }, cancellationToken);
+
+    /// <summary>"yyyy-MM-dd" of a time, formatted once per day seen (a batch nearly always spans one day).</summary>
+    internal struct DayNames
+    {
+        private long _day;
+        private string? _name;
+
+        public string Of(DateTimeOffset time)
+        {
+            long day = time.ToUnixTimeMilliseconds() / 86_400_000;
+            if (_name is null || day != _day)
+            {
+                (_day, _name) = (day, Day(time));
+            }
+
+            return _name;
+        }
+    }
 
     internal static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -124,7 +143,7 @@ public sealed partial class SqliteEventStore
         await using SqliteDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result.Add(EventJson.Event(reader.GetString(0)));
+            result.Add(EventJson.Event(reader.GetFieldValue<byte[]>(0)));
         }
 
         return result;

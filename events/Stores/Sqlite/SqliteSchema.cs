@@ -22,7 +22,7 @@ internal static class SqliteSchema
             device TEXT,
             user TEXT,
             blocked INTEGER NOT NULL,
-            json TEXT NOT NULL
+            json BLOB NOT NULL -- the event as UTF-8 JSON
         );
         CREATE INDEX IF NOT EXISTS events_time ON events (time);
         CREATE INDEX IF NOT EXISTS events_user ON events (user, time) WHERE user IS NOT NULL;
