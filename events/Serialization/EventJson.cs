@@ -28,26 +28,35 @@ internal sealed record SpoolBatch(string Id, List<FilterEvent> Events);
 
 public static class EventJson
 {
-    public static string Serialize(FilterEvent e) => JsonSerializer.Serialize(e, EventJsonContext.Default.FilterEvent);
+    /// <summary>
+    /// The generated context with a relaxed encoder: URLs and search terms stay readable ("q=a+b", not "q=a\u002Bb")
+    /// for technicians and scripts. Still valid JSON; whoever puts it into HTML escapes it there.
+    /// </summary>
+    private static readonly EventJsonContext s_context = new(new JsonSerializerOptions(EventJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
-    public static byte[] SerializeToUtf8(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, EventJsonContext.Default.FilterEvent);
+    public static string Serialize(FilterEvent e) => JsonSerializer.Serialize(e, s_context.FilterEvent);
 
-    public static FilterEvent Event(string json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.FilterEvent)
+    public static byte[] SerializeToUtf8(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, s_context.FilterEvent);
+
+    public static FilterEvent Event(string json) => JsonSerializer.Deserialize(json, s_context.FilterEvent)
         ?? throw new JsonException("null event");
 
-    public static FilterEvent Event(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.FilterEvent)
+    public static FilterEvent Event(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, s_context.FilterEvent)
         ?? throw new JsonException("null event");
 
-    public static string Serialize(Alert a) => JsonSerializer.Serialize(a, EventJsonContext.Default.Alert);
+    public static string Serialize(Alert a) => JsonSerializer.Serialize(a, s_context.Alert);
 
-    public static Alert Alert(string json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.Alert)
+    public static Alert Alert(string json) => JsonSerializer.Deserialize(json, s_context.Alert)
         ?? throw new JsonException("null alert");
 
-    public static string Serialize(AuditEntry a) => JsonSerializer.Serialize(a, EventJsonContext.Default.AuditEntry);
+    public static string Serialize(AuditEntry a) => JsonSerializer.Serialize(a, s_context.AuditEntry);
 
-    internal static byte[] Serialize(SpoolBatch b) => JsonSerializer.SerializeToUtf8Bytes(b, EventJsonContext.Default.SpoolBatch);
+    internal static byte[] Serialize(SpoolBatch b) => JsonSerializer.SerializeToUtf8Bytes(b, s_context.SpoolBatch);
 
-    internal static SpoolBatch Batch(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, EventJsonContext.Default.SpoolBatch)
+    internal static SpoolBatch Batch(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, s_context.SpoolBatch)
         ?? throw new JsonException("null batch");
 }
 
