@@ -4,7 +4,7 @@
 # prints median req/s and proxy CPU µs/req per variant. Run benchmarks/load/proxy-bench.sh once first (it
 # installs the peers and writes the nginx config and wrk scripts).
 # Usage (as root): bash benchmarks/load/proxy-ab.sh N "label|DLL=/path/FilterProxy.dll ENV=…" "label2|…"
-#   FILE=1k|100k (default 1k), C=50, DUR=4, SCAN=true|false (content check; default false)
+#   FILE=1k|100k (default 1k), C=50, DUR=4, WARM=2 (seconds of load before measuring: JIT tiering), SCAN=true|false (content check; default false)
 # Loopback only; nginx on 127.0.0.1:18080, FilterProxy on 127.0.0.1:13131; every run bounded by DUR.
 set -euo pipefail
 D=${BENCH_WORK:-/tmp/filterproxy-bench-proxy}; RUN=$D/run/ab; N=$1; shift
@@ -21,7 +21,7 @@ one() {  # $1 dll, $2 extra env -> "rps cpu_us"
     FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware FILTERPROXY__lists__0__source=$RUN/empty.txt \
     $2 dotnet $1 > $RUN/fp.log 2>&1 & local pid=$!
   for i in $(seq 1 50); do curl -s -o /dev/null -x http://127.0.0.1:13131 http://127.0.0.1:18080/1k.txt && break; sleep 0.2; done
-  wrk -t2 -c$C -d2s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 > /dev/null
+  wrk -t2 -c$C -d${WARM:-2}s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 > /dev/null
   local t0 t1 res req rps; t0=$(awk '{print $14+$15}' /proc/$pid/stat)
   res=$(wrk -t2 -c$C -d${DUR}s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 | grep RESULT)
   t1=$(awk '{print $14+$15}' /proc/$pid/stat)

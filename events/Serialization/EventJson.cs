@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FilterProxy.Core.Events;
@@ -38,6 +39,16 @@ public static class EventJson
     });
 
     public static string Serialize(FilterEvent e) => JsonSerializer.Serialize(e, s_context.FilterEvent);
+
+    /// <summary>A writer with the same (relaxed) encoding as <see cref="Serialize(FilterEvent)"/>, for <see cref="Write"/>.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, new JsonWriterOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    });
+
+    /// <summary>Writes the event into a caller's writer (no array per event).</summary>
+    public static void Write(Utf8JsonWriter writer, FilterEvent e) => JsonSerializer.Serialize(writer, e, s_context.FilterEvent);
 
     public static byte[] SerializeToUtf8(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, s_context.FilterEvent);
 

@@ -43,8 +43,8 @@ internal static class EventStoreLoad
         }
 
         long n = long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
-        IEventStore store = args[1].StartsWith("redis:", StringComparison.Ordinal)
-            ? await RedisEventStore.ConnectAsync(args[1]["redis:".Length..], "bench:")
+        IEventStore store = args[1] == "none" ? new FilterProxy.Events.Stores.NullEventStore()
+            : args[1].StartsWith("redis:", StringComparison.Ordinal) ? await RedisEventStore.ConnectAsync(args[1]["redis:".Length..], "bench:")
             : await SqliteEventStore.OpenAsync(args[1]["sqlite:".Length..]);
         await using (store)
         {
@@ -67,6 +67,7 @@ internal static class EventStoreLoad
         Task writer = pipeline.RunAsync(stop.Token);
         var t0 = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
         var watch = Stopwatch.StartNew();
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var deadline = TimeSpan.FromMinutes(10);
         for (long i = 0; i < n && watch.Elapsed < deadline; i++)
         {
@@ -89,11 +90,13 @@ internal static class EventStoreLoad
         }
 
         double seconds = watch.Elapsed.TotalSeconds;
+        double cpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / Math.Max(pipeline.Queued, 1);
         await stop.CancelAsync();
         await writer;
         Directory.Delete(spool, recursive: true);
         Console.WriteLine($"store:      {store.Description} (alert engine on: {alerts:N0} alert changes)");
         Console.WriteLine($"events:     {pipeline.Queued:N0} queued, {pipeline.Written:N0} written directly, {pipeline.Spooled:N0} spooled, {pipeline.Replayed:N0} replayed, {pipeline.Dropped:N0} dropped");
+        Console.WriteLine($"cpu:        {cpuPerEvent:N1} µs of this process per event (producer, pipeline, alert engine and store client together; compare with `none`)");
         Console.WriteLine($"ingest:     {pipeline.Queued / seconds:N0} events/s sustained ({seconds:N1} s until the last was stored; producer done at {produced:N1} s, offering {(double.IsInfinity(rate) ? "as fast as the queue takes them" : $"{rate:N0}/s")})");
         return pipeline.Dropped == 0 ? 0 : 1;
     }

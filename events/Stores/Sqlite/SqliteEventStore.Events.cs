@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using FilterProxy.Core.Events;
 using FilterProxy.Events.Serialization;
 using Microsoft.Data.Sqlite;
@@ -22,34 +25,56 @@ public sealed partial class SqliteEventStore
             }
         }
 
-        await using SqliteCommand insert = c.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO events (time, kind, node, seq, client, device, user, blocked, json) VALUES ($t, $k, $n, $s, $c, $d, $u, $b, $j)";
-        SqliteParameter t = insert.Parameters.Add("$t", SqliteType.Integer);
-        SqliteParameter k = insert.Parameters.Add("$k", SqliteType.Text);
-        SqliteParameter n = insert.Parameters.Add("$n", SqliteType.Text);
-        SqliteParameter s = insert.Parameters.Add("$s", SqliteType.Integer);
-        SqliteParameter cl = insert.Parameters.Add("$c", SqliteType.Text);
-        SqliteParameter d = insert.Parameters.Add("$d", SqliteType.Text);
-        SqliteParameter u = insert.Parameters.Add("$u", SqliteType.Text);
-        SqliteParameter b = insert.Parameters.Add("$b", SqliteType.Integer);
-        SqliteParameter j = insert.Parameters.Add("$j", SqliteType.Blob);
         var daily = new Dictionary<(string Day, string Kind, string Verdict), long>();
         var days = new DayNames();
+        var blocks = new Dictionary<(long Day, bool Blocked), EventBlock>();
+        using Utf8JsonWriter writer = EventJson.CreateWriter(new ArrayBufferWriter<byte>(1));
         foreach (FilterEvent e in batch.Events)
         {
-            t.Value = e.Time.ToUnixTimeMilliseconds();
-            k.Value = FilterEvent.KindName(e.Kind);
-            n.Value = (object?)e.Node ?? DBNull.Value;
-            s.Value = e.Seq;
-            cl.Value = (object?)e.ClientIp ?? DBNull.Value;
-            d.Value = (object?)e.Device ?? DBNull.Value;
-            u.Value = (object?)e.User ?? DBNull.Value;
-            b.Value = e.IsBlocked ? 1 : 0;
-            j.Value = EventJson.SerializeToUtf8(e); // UTF-8 as written by the serialiser: half the bytes of a string, no conversion
-            insert.ExecuteNonQuery(); // Microsoft.Data.Sqlite runs it synchronously either way; this skips the Task per row
+            long day = e.Time.ToUnixTimeMilliseconds() / 86_400_000;
+            if (!blocks.TryGetValue((day, e.IsBlocked), out EventBlock? block))
+            {
+                blocks[(day, e.IsBlocked)] = block = new EventBlock(e.IsBlocked, RentBuffer());
+            }
+
+            block.Add(e, writer);
             var key = (days.Of(e.Time), FilterEvent.KindName(e.Kind), e.Verdict);
             daily[key] = daily.GetValueOrDefault(key) + 1;
+        }
+
+        await using SqliteCommand insert = c.CreateCommand();
+        insert.Transaction = tx;
+        // The data goes in through incremental blob I/O from the (reused) buffer: no array copy, no large-object churn.
+        insert.CommandText = "INSERT INTO blocks (first, last, blocked, count, data) VALUES ($f, $l, $b, $n, zeroblob($d)); SELECT last_insert_rowid()";
+        SqliteParameter bf = insert.Parameters.Add("$f", SqliteType.Integer);
+        SqliteParameter bl = insert.Parameters.Add("$l", SqliteType.Integer);
+        SqliteParameter bb = insert.Parameters.Add("$b", SqliteType.Integer);
+        SqliteParameter bn = insert.Parameters.Add("$n", SqliteType.Integer);
+        SqliteParameter bd = insert.Parameters.Add("$d", SqliteType.Integer);
+        await using SqliteCommand index = c.CreateCommand();
+        index.Transaction = tx;
+        index.CommandText = "INSERT INTO refs (key, first, last, block, slices) VALUES ($k, $f, $l, $id, $s)";
+        SqliteParameter rk = index.Parameters.Add("$k", SqliteType.Text);
+        SqliteParameter rf = index.Parameters.Add("$f", SqliteType.Integer);
+        SqliteParameter rl = index.Parameters.Add("$l", SqliteType.Integer);
+        SqliteParameter rid = index.Parameters.Add("$id", SqliteType.Integer);
+        SqliteParameter rs = index.Parameters.Add("$s", SqliteType.Blob);
+        foreach (EventBlock block in blocks.Values)
+        {
+            (bf.Value, bl.Value, bb.Value, bn.Value, bd.Value) = (block.First, block.Last, block.Blocked ? 1 : 0, block.Count, block.Data.Length);
+            long id = (long)insert.ExecuteScalar()!;
+            using (var blob = new SqliteBlob(c, "blocks", "data", id))
+            {
+                blob.Write(block.Data.Span);
+            }
+
+            ReturnBuffer(block.Buffer);
+            rid.Value = id;
+            foreach ((string key, EventBlock.Ref r) in block.Refs)
+            {
+                (rk.Value, rf.Value, rl.Value, rs.Value) = (key, r.First, r.Last, r.Slices.ToArray());
+                index.ExecuteNonQuery();
+            }
         }
 
         await using SqliteCommand count = c.CreateCommand();
@@ -67,6 +92,28 @@ public sealed partial class SqliteEventStore
 
         return true;
     }, cancellationToken);
+
+    // Block buffers, reused across batches (writes are serialised by the write gate): they grow to a batch's size once.
+    private readonly Stack<ArrayBufferWriter<byte>> _buffers = new();
+
+    private ArrayBufferWriter<byte> RentBuffer()
+    {
+        if (_buffers.TryPop(out ArrayBufferWriter<byte>? buffer))
+        {
+            buffer.ResetWrittenCount();
+            return buffer;
+        }
+
+        return new ArrayBufferWriter<byte>(256 * 1024);
+    }
+
+    private void ReturnBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        if (_buffers.Count < 4)
+        {
+            _buffers.Push(buffer);
+        }
+    }
 
     /// <summary>"yyyy-MM-dd" of a time, formatted once per day seen (a batch nearly always spans one day).</summary>
     internal struct DayNames
@@ -90,63 +137,131 @@ public sealed partial class SqliteEventStore
 
     public async Task<IReadOnlyList<FilterEvent>> QueryAsync(EventQuery query, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("SELECT json FROM events");
+        int limit = Math.Clamp(query.Limit, 0, EventQuery.MaxLimit);
+        var found = new List<(FilterEvent Event, long Block, int Position)>();
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        string? key = query.User is not null ? "u:" + query.User
+            : query.Device is not null ? "d:" + query.Device
+            : query.ClientIp is not null ? "c:" + query.ClientIp
+            : query.Kind is { } kind ? "k:" + FilterEvent.KindName(kind)
+            : null;
         await using SqliteConnection c = await ReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand cmd = c.CreateCommand();
-        string and = " WHERE ";
-        void Where(string clause, string name, object value)
+        var sql = new StringBuilder(key is null
+            ? "SELECT b.id, NULL, b.last FROM blocks b WHERE 1 = 1"
+            : "SELECT r.block, r.slices, r.last FROM refs r JOIN blocks b ON b.id = r.block WHERE r.key = $key");
+        if (key is not null)
         {
-            sql.Append(and).Append(clause);
-            and = " AND ";
-            cmd.Parameters.AddWithValue(name, value);
-        }
-
-        if (query.User is not null)
-        {
-            Where("user = $user", "$user", query.User);
-        }
-
-        if (query.Device is not null)
-        {
-            Where("device = $device", "$device", query.Device);
-        }
-
-        if (query.ClientIp is not null)
-        {
-            Where("client = $client", "$client", query.ClientIp);
-        }
-
-        if (query.Kind is { } kind)
-        {
-            Where("kind = $kind", "$kind", FilterEvent.KindName(kind));
+            cmd.Parameters.AddWithValue("$key", key);
         }
 
         if (query.Blocked is { } blocked)
         {
-            Where("blocked = $blocked", "$blocked", blocked ? 1 : 0);
+            sql.Append(" AND b.blocked = $blocked");
+            cmd.Parameters.AddWithValue("$blocked", blocked ? 1 : 0);
         }
 
         if (query.Since is { } since)
         {
-            Where("time >= $since", "$since", since.ToUnixTimeMilliseconds());
+            sql.Append(key is null ? " AND b.last >= $since" : " AND r.last >= $since");
+            cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         }
 
         if (query.Until is { } until)
         {
-            Where("time < $until", "$until", until.ToUnixTimeMilliseconds());
+            sql.Append(key is null ? " AND b.first < $until" : " AND r.first < $until");
+            cmd.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
         }
 
-        sql.Append(" ORDER BY time DESC, id DESC LIMIT $limit");
-        cmd.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 0, EventQuery.MaxLimit));
+        sql.Append(key is null ? " ORDER BY b.last DESC, b.id DESC" : " ORDER BY r.last DESC, r.block DESC");
         cmd.CommandText = sql.ToString();
-        var result = new List<FilterEvent>();
         await using SqliteDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result.Add(EventJson.Event(reader.GetFieldValue<byte[]>(0)));
+            long block = reader.GetInt64(0);
+            long last = reader.GetInt64(2);
+            // Rows come newest block first: once `limit` events are in hand and this block ends before the
+            // limit-th newest of them, nothing further can be newer.
+            if (found.Count >= limit)
+            {
+                found.Sort(static (a, b) => Newest(b, a));
+                found.RemoveRange(limit, found.Count - limit);
+                if (last < found[^1].Event.Time.ToUnixTimeMilliseconds())
+                {
+                    break;
+                }
+            }
+
+            byte[]? slices = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
+            ReadBlock(c, block, slices, query, found);
         }
 
-        return result;
+        found.Sort(static (a, b) => Newest(b, a));
+        return [.. found.Take(limit).Select(static f => f.Event)];
+    }
+
+    private static int Newest((FilterEvent Event, long Block, int Position) a, (FilterEvent Event, long Block, int Position) b)
+    {
+        int byTime = a.Event.Time.CompareTo(b.Event.Time);
+        return byTime != 0 ? byTime : a.Block != b.Block ? a.Block.CompareTo(b.Block) : a.Position.CompareTo(b.Position);
+    }
+
+    /// <summary>The block's events that match: those the slices point at (read in place), or every line.</summary>
+    private static void ReadBlock(SqliteConnection c, long block, byte[]? slices, EventQuery query, List<(FilterEvent, long, int)> found)
+    {
+        using var blob = new SqliteBlob(c, "blocks", "data", block, readOnly: true);
+        if (slices is null)
+        {
+            var data = new byte[blob.Length];
+            blob.ReadExactly(data);
+            int position = 0;
+            foreach (Range line in data.AsSpan().Split((byte)'\n'))
+            {
+                if (data.AsSpan(line).Length > 0)
+                {
+                    FilterEvent e = EventJson.Event(data.AsSpan(line));
+                    if (query.Matches(e))
+                    {
+                        found.Add((e, block, position));
+                    }
+                }
+
+                position++;
+            }
+
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            for (int i = 0; i + 8 <= slices.Length; i += 8)
+            {
+                int offset = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i));
+                int length = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 4));
+                if (buffer.Length < length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                blob.Seek(offset, SeekOrigin.Begin);
+                blob.ReadExactly(buffer, 0, length);
+                FilterEvent e = EventJson.Event(buffer.AsSpan(0, length));
+                if (query.Matches(e))
+                {
+                    found.Add((e, block, offset));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public async Task<IReadOnlyList<DayCount>> CountsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
@@ -164,6 +279,38 @@ public sealed partial class SqliteEventStore
         }
 
         return result;
+    }
+
+    /// <summary>Deletes whole blocks (one day of one class) whose newest event is past the cutoff, 500 at a time.</summary>
+    private async Task<long> PurgeBlocksAsync(int blocked, long cutoff, CancellationToken cancellationToken)
+    {
+        long events = 0;
+        while (true)
+        {
+            (int blocks, long count) = await WriteAsync(async (c, tx) =>
+            {
+                await using SqliteCommand cmd = c.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = """
+                    CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, count INTEGER);
+                    DELETE FROM doomed;
+                    INSERT INTO doomed SELECT id, count FROM blocks WHERE blocked = $blocked AND last < $cutoff LIMIT 500;
+                    DELETE FROM refs WHERE block IN (SELECT id FROM doomed);
+                    DELETE FROM blocks WHERE id IN (SELECT id FROM doomed);
+                    SELECT count(*), coalesce(sum(count), 0) FROM doomed;
+                    """;
+                cmd.Parameters.AddWithValue("$blocked", blocked);
+                cmd.Parameters.AddWithValue("$cutoff", cutoff);
+                await using SqliteDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return (r.GetInt32(0), r.GetInt64(1));
+            }, cancellationToken).ConfigureAwait(false);
+            events += count;
+            if (blocks < 500)
+            {
+                return events;
+            }
+        }
     }
 
     public Task<RetentionResult> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken) => PurgeCoreAsync(policy, now, cancellationToken);
@@ -192,8 +339,8 @@ public sealed partial class SqliteEventStore
             }
         }
 
-        long events = await Chunked("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < $cutoff AND blocked = 0 LIMIT 5000)", (now - policy.Allowed).ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        events += await Chunked("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < $cutoff AND blocked = 1 LIMIT 5000)", (now - policy.Blocked).ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        long events = await PurgeBlocksAsync(0, (now - policy.Allowed).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        events += await PurgeBlocksAsync(1, (now - policy.Blocked).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         long alerts = await Chunked("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE updated < $cutoff AND status = 'resolved' LIMIT 5000)", (now - policy.Alerts).ToUnixTimeMilliseconds()).ConfigureAwait(false);
         TimeSpan longest = policy.Blocked > policy.Allowed ? policy.Blocked : policy.Allowed;
         await WriteAsync(async (c, tx) =>

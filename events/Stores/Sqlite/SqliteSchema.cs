@@ -12,22 +12,24 @@ internal static class SqliteSchema
         """;
 
     public const string Create = """
-        CREATE TABLE IF NOT EXISTS events (
+        CREATE TABLE IF NOT EXISTS blocks (
             id INTEGER PRIMARY KEY,
-            time INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            node TEXT,
-            seq INTEGER NOT NULL,
-            client TEXT,
-            device TEXT,
-            user TEXT,
+            first INTEGER NOT NULL,
+            last INTEGER NOT NULL,
             blocked INTEGER NOT NULL,
-            json BLOB NOT NULL -- the event as UTF-8 JSON
+            count INTEGER NOT NULL,
+            data BLOB NOT NULL -- the events as UTF-8 JSON lines, in the order stored
         );
-        CREATE INDEX IF NOT EXISTS events_time ON events (time);
-        CREATE INDEX IF NOT EXISTS events_user ON events (user, time) WHERE user IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS events_device ON events (device, time) WHERE device IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS events_client ON events (client, time);
+        CREATE INDEX IF NOT EXISTS blocks_last ON blocks (last);
+        CREATE TABLE IF NOT EXISTS refs (
+            key TEXT NOT NULL,     -- u:<user>, d:<device>, c:<client>, k:<kind>
+            first INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            slices BLOB NOT NULL   -- (offset, length) int32 pairs of the key's events in the block
+        );
+        CREATE INDEX IF NOT EXISTS refs_key ON refs (key, last);
+        CREATE INDEX IF NOT EXISTS refs_block ON refs (block);
         CREATE TABLE IF NOT EXISTS daily (
             day TEXT NOT NULL, kind TEXT NOT NULL, verdict TEXT NOT NULL, count INTEGER NOT NULL,
             PRIMARY KEY (day, kind, verdict)
