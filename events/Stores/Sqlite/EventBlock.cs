@@ -16,7 +16,8 @@ namespace FilterProxy.Events.Stores.Sqlite;
 internal sealed class EventBlock(bool blocked, ArrayBufferWriter<byte> data)
 {
     private readonly ArrayBufferWriter<byte> _data = data;
-    private readonly Dictionary<string, Ref> _refs = new(StringComparer.Ordinal);
+    // Keyed by (prefix, value): the "u:jsmith" string is built once per block when the row is written, not per event.
+    private readonly Dictionary<(char Prefix, string Value), Ref> _refs = [];
 
     public bool Blocked { get; } = blocked;
     public long First { get; private set; } = long.MaxValue;
@@ -24,7 +25,7 @@ internal sealed class EventBlock(bool blocked, ArrayBufferWriter<byte> data)
     public int Count { get; private set; }
     public ReadOnlyMemory<byte> Data => _data.WrittenMemory;
     public ArrayBufferWriter<byte> Buffer => _data;
-    public IEnumerable<(string Key, Ref Ref)> Refs => _refs.Select(static p => (p.Key, p.Value));
+    public IEnumerable<(string Key, Ref Ref)> Refs => _refs.Select(static p => ($"{p.Key.Prefix}:{p.Key.Value}", p.Value));
 
     public void Add(FilterEvent e, Utf8JsonWriter writer)
     {
@@ -41,27 +42,27 @@ internal sealed class EventBlock(bool blocked, ArrayBufferWriter<byte> data)
         Count++;
         if (e.User is { } user)
         {
-            Index("u:" + user, offset, length, time);
+            Index('u', user, offset, length, time);
         }
 
         if (e.Device is { } device)
         {
-            Index("d:" + device, offset, length, time);
+            Index('d', device, offset, length, time);
         }
 
         if (e.ClientIp is { } client)
         {
-            Index("c:" + client, offset, length, time);
+            Index('c', client, offset, length, time);
         }
 
-        Index("k:" + FilterEvent.KindName(e.Kind), offset, length, time);
+        Index('k', FilterEvent.KindName(e.Kind), offset, length, time);
     }
 
-    private void Index(string key, int offset, int length, long time)
+    private void Index(char prefix, string value, int offset, int length, long time)
     {
-        if (!_refs.TryGetValue(key, out Ref? r))
+        if (!_refs.TryGetValue((prefix, value), out Ref? r))
         {
-            _refs[key] = r = new Ref();
+            _refs[(prefix, value)] = r = new Ref();
         }
 
         r.Add(offset, length, time);
