@@ -60,9 +60,12 @@ public sealed record FilterEvent
     public string? Upstream { get; init; }
     public double? UpstreamMs { get; init; }
 
+    // Derived, so never stored: [JsonIgnore] keeps them out of every stored, spooled and exported event.
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsBlocked => Verdict == "block";
 
     /// <summary>Who the event is about: the user when known, else the device, else the client address.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? Subject => User ?? Device ?? ClientIp;
 
     /// <summary>The event kind as stored and queried (http, https-sni, dns, search, block-page-action, circumvention).</summary>

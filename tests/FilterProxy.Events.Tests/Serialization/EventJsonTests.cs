@@ -20,6 +20,8 @@ public sealed class EventJsonTests
         Assert.Contains("q=kill+bill&x='1'", json, StringComparison.Ordinal);
         Assert.Contains("café", json, StringComparison.Ordinal);
         Assert.Contains("\"kind\":\"block-page-action\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("isBlocked", json, StringComparison.Ordinal);   // derived properties are not stored
+        Assert.DoesNotContain("subject", json, StringComparison.Ordinal);
         Assert.Equal(e with { Categories = [] }, EventJson.Event(json) with { Categories = [] });
     }
 }
