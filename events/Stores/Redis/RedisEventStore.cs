@@ -81,20 +81,19 @@ public sealed partial class RedisEventStore : IEventStore
     private static RedisValue[] Arguments(string id, IReadOnlyList<FilterEvent> events, int start, int count)
     {
         var args = new List<RedisValue>(3 + (count * 2) + 12) { id, DedupeSeconds, count };
-        var daily = new Dictionary<(string Day, string Field), long>();
+        var daily = new DailyCounts();
         for (int i = start; i < start + count; i++)
         {
             FilterEvent e = events[i];
             args.Add(string.Create(CultureInfo.InvariantCulture, $"{(e.IsBlocked ? "blocked" : "allowed")}\t{e.Time.ToUnixTimeMilliseconds()}\t{Field(e.User)}\t{Field(e.Device)}\t{Field(e.ClientIp)}"));
             args.Add(EventJson.SerializeToUtf8(e));
-            var key = (Day(e.Time), FilterEvent.KindName(e.Kind) + "|" + e.Verdict);
-            daily[key] = daily.GetValueOrDefault(key) + 1;
+            daily.Add(e);
         }
 
-        foreach (((string day, string field), long n) in daily)
+        foreach ((string day, string kind, string verdict, long n) in daily.Entries)
         {
             args.Add(day);
-            args.Add(field);
+            args.Add(kind + "|" + verdict);
             args.Add(n);
         }
 
@@ -103,7 +102,6 @@ public sealed partial class RedisEventStore : IEventStore
 
     private static string Field(string? value) => value is null ? "" : value.Replace('\t', ' ');
 
-    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<FilterEvent>> QueryAsync(EventQuery query, CancellationToken cancellationToken)
     {
@@ -338,7 +336,7 @@ public sealed partial class RedisEventStore : IEventStore
             await Db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, cutoff, Exclude.Stop).ConfigureAwait(false);
         }
 
-        string oldestDay = Day(now - longest);
+        string oldestDay = DailyCounts.Name(now - longest);
         foreach (RedisKey key in server.Keys(pattern: Prefix + "day:*", pageSize: 1000))
         {
             if (string.CompareOrdinal(((string)key!)[(Prefix.Length + 4)..], oldestDay) < 0)

@@ -25,21 +25,19 @@ public sealed partial class SqliteEventStore
             }
         }
 
-        var daily = new Dictionary<(string Day, string Kind, string Verdict), long>();
-        var days = new DayNames();
-        var blocks = new Dictionary<(long Day, bool Blocked), EventBlock>();
+        var daily = new DailyCounts();
+        var blocks = new Dictionary<(int Day, bool Blocked), EventBlock>();
         using Utf8JsonWriter writer = EventJson.CreateWriter(new ArrayBufferWriter<byte>(1));
         foreach (FilterEvent e in batch.Events)
         {
-            long day = e.Time.ToUnixTimeMilliseconds() / 86_400_000;
+            int day = DailyCounts.Number(e.Time);
             if (!blocks.TryGetValue((day, e.IsBlocked), out EventBlock? block))
             {
                 blocks[(day, e.IsBlocked)] = block = new EventBlock(e.IsBlocked, RentBuffer());
             }
 
             block.Add(e, writer);
-            var key = (days.Of(e.Time), FilterEvent.KindName(e.Kind), e.Verdict);
-            daily[key] = daily.GetValueOrDefault(key) + 1;
+            daily.Add(e);
         }
 
         await using SqliteCommand insert = c.CreateCommand();
@@ -84,7 +82,7 @@ public sealed partial class SqliteEventStore
         SqliteParameter ck = count.Parameters.Add("$k", SqliteType.Text);
         SqliteParameter cv = count.Parameters.Add("$v", SqliteType.Text);
         SqliteParameter cn = count.Parameters.Add("$n", SqliteType.Integer);
-        foreach (((string day, string kind, string verdict), long value) in daily)
+        foreach ((string day, string kind, string verdict, long value) in daily.Entries)
         {
             (cd.Value, ck.Value, cv.Value, cn.Value) = (day, kind, verdict, value);
             await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -114,26 +112,6 @@ public sealed partial class SqliteEventStore
             _buffers.Push(buffer);
         }
     }
-
-    /// <summary>"yyyy-MM-dd" of a time, formatted once per day seen (a batch nearly always spans one day).</summary>
-    internal struct DayNames
-    {
-        private long _day;
-        private string? _name;
-
-        public string Of(DateTimeOffset time)
-        {
-            long day = time.ToUnixTimeMilliseconds() / 86_400_000;
-            if (_name is null || day != _day)
-            {
-                (_day, _name) = (day, Day(time));
-            }
-
-            return _name;
-        }
-    }
-
-    internal static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<FilterEvent>> QueryAsync(EventQuery query, CancellationToken cancellationToken)
     {
@@ -348,7 +326,7 @@ public sealed partial class SqliteEventStore
             await using SqliteCommand cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = "DELETE FROM daily WHERE day < $day; DELETE FROM batches WHERE time < $batches";
-            cmd.Parameters.AddWithValue("$day", Day(now - longest));
+            cmd.Parameters.AddWithValue("$day", DailyCounts.Name(now - longest));
             cmd.Parameters.AddWithValue("$batches", (now - TimeSpan.FromDays(7)).ToUnixTimeMilliseconds());
             return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
