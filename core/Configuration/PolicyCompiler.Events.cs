@@ -10,7 +10,7 @@ public static partial class PolicyCompiler
         EventsConfig c = config ?? new EventsConfig();
         var defaults = new EventSettings();
         EventStoreKind store = EventStoreKind.Sqlite;
-        if (c.Store is not null && !Enum.TryParse(c.Store, ignoreCase: true, out store))
+        if (c.Store is not null && !EnumWords.TryParse(c.Store, out store))
         {
             e.Add(new ConfigError("events.store", $"'{c.Store}' is not a store: use sqlite or redis (or none, which records nothing, for measurements only)"));
         }
@@ -73,22 +73,6 @@ public static partial class PolicyCompiler
         };
     }
 
-    private static AlertSeverity Severity(string? text, AlertSeverity fallback, string path, List<ConfigError> e)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (Enum.TryParse(text, ignoreCase: true, out AlertSeverity severity) && !int.TryParse(text, out _))
-        {
-            return severity;
-        }
-
-        e.Add(new ConfigError(path, $"'{text}' is not a severity: use info, low, medium, high or critical"));
-        return fallback;
-    }
-
     private static AlertSettings CompileAlerts(AlertsConfig? config, List<ConfigError> e)
     {
         AlertsConfig c = config ?? new AlertsConfig();
@@ -108,7 +92,7 @@ public static partial class PolicyCompiler
                 continue;
             }
 
-            categories[category.Value] = Severity(value, AlertSeverity.Medium, $"events.alerts.categories.{name}", e);
+            categories[category.Value] = ParseEnum(value, AlertSeverity.Medium, $"events.alerts.categories.{name}", e);
         }
 
         int Positive(int? value, int fallback, string name, int max)
@@ -132,7 +116,7 @@ public static partial class PolicyCompiler
                 continue;
             }
 
-            webhooks.Add(new WebhookSettings(url, Severity(w.MinSeverity, AlertSeverity.High, $"events.alerts.webhooks[{i}].minSeverity", e)));
+            webhooks.Add(new WebhookSettings(url, ParseEnum(w.MinSeverity, AlertSeverity.High, $"events.alerts.webhooks[{i}].minSeverity", e)));
         }
 
         EmailSettings? email = null;
@@ -145,7 +129,7 @@ public static partial class PolicyCompiler
             else
             {
                 email = new EmailSettings(m.SmtpHost, m.SmtpPort ?? 25, m.EnableSsl ?? false, m.From, m.To,
-                    Severity(m.MinSeverity, AlertSeverity.High, "events.alerts.email.minSeverity", e));
+                    ParseEnum(m.MinSeverity, AlertSeverity.High, "events.alerts.email.minSeverity", e));
                 if (email.SmtpPort is < 1 or > 65535)
                 {
                     e.Add(new ConfigError("events.alerts.email.smtpPort", $"{email.SmtpPort} is not a port number"));
@@ -156,11 +140,11 @@ public static partial class PolicyCompiler
         return new AlertSettings
         {
             Categories = categories,
-            SearchRiskMin = Severity(c.SearchRiskMin, defaults.SearchRiskMin, "events.alerts.searchRiskMin", e),
+            SearchRiskMin = ParseEnum(c.SearchRiskMin, defaults.SearchRiskMin, "events.alerts.searchRiskMin", e),
             RepeatCount = Positive(c.RepeatCount, defaults.RepeatCount, "repeatCount", 10_000),
             RepeatWindow = TimeSpan.FromMinutes(Positive(c.RepeatMinutes, (int)defaults.RepeatWindow.TotalMinutes, "repeatMinutes", 24 * 60)),
             Throttle = TimeSpan.FromMinutes(Positive(c.ThrottleMinutes, (int)defaults.Throttle.TotalMinutes, "throttleMinutes", 24 * 60)),
-            Circumvention = Severity(c.CircumventionSeverity, defaults.Circumvention, "events.alerts.circumventionSeverity", e),
+            Circumvention = ParseEnum(c.CircumventionSeverity, defaults.Circumvention, "events.alerts.circumventionSeverity", e),
             Webhooks = webhooks,
             Email = email,
         };

@@ -253,12 +253,12 @@ public static partial class PolicyCompiler
             return fallback;
         }
 
-        if (Enum.TryParse(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out T parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        if (EnumWords.TryParse(value, out T parsed))
         {
             return parsed;
         }
 
-        e.Add(new ConfigError(path, $"'{value}' is not one of: {string.Join(", ", Enum.GetNames<T>().Select(static n => n.ToLowerInvariant()))}"));
+        e.Add(new ConfigError(path, $"'{value}' is not one of: {EnumWords.Names<T>()}"));
         return fallback;
     }
 

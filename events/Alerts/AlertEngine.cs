@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FilterProxy.Core;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Events;
@@ -77,7 +78,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
             }
         }
 
-        if (e.Risk is not null && Enum.TryParse(e.Risk, ignoreCase: true, out AlertSeverity risk) && risk >= s.SearchRiskMin)
+        if (EnumWords.TryParse(e.Risk, out AlertSeverity risk) && risk >= s.SearchRiskMin)
         {
             string theme = e.Theme ?? "unspecified";
             Raise(e, subject, $"search-risk:{theme}", risk, $"Worrying search ({theme})", theme, s);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using FilterProxy.Core;
 using FilterProxy.Core.Events;
 
 namespace FilterProxy.Events.Keywords;
@@ -56,7 +57,7 @@ public static class KeywordList
                 continue;
             }
 
-            if (!Enum.TryParse(fields[1], ignoreCase: true, out AlertSeverity severity) || int.TryParse(fields[1], out _))
+            if (!EnumWords.TryParse(fields[1], out AlertSeverity severity))
             {
                 errors.Add(new KeywordError(source, lineNo, $"'{fields[1]}' is not a severity (info, low, medium, high, critical)"));
                 continue;

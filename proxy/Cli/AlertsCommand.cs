@@ -29,40 +29,12 @@ internal static class AlertsCommand
         var command = new Command("list", "Alerts newest first.") { status, severity, subject, since, limit, StoreArguments.Json };
         command.SetAction(async (parse, ct) =>
         {
-            AlertStatus? st = null;
-            if (parse.GetValue(status) is { } s)
+            (bool statusOk, AlertStatus? st) = await StoreArguments.WordAsync<AlertStatus>(parse, status, error);
+            (bool severityOk, AlertSeverity? min) = await StoreArguments.WordAsync<AlertSeverity>(parse, severity, error);
+            (bool sinceOk, DateTimeOffset? from) = await StoreArguments.TimeAsync(parse, since, error);
+            if (!statusOk || !severityOk || !sinceOk)
             {
-                if (!Enum.TryParse(s, true, out AlertStatus v) || int.TryParse(s, out _))
-                {
-                    await error.WriteLineAsync($"--status: '{s}' is not new, acknowledged or resolved");
-                    return 2;
-                }
-
-                st = v;
-            }
-
-            AlertSeverity? min = null;
-            if (parse.GetValue(severity) is { } m)
-            {
-                if (!Enum.TryParse(m, true, out AlertSeverity v) || int.TryParse(m, out _))
-                {
-                    await error.WriteLineAsync($"--min-severity: '{m}' is not info, low, medium, high or critical");
-                    return 2;
-                }
-
-                min = v;
-            }
-
-            DateTimeOffset? from = null;
-            if (parse.GetValue(since) is { } text)
-            {
-                if (!StoreArguments.TryParseSince(text, TimeZoneInfo.Utc, out DateTimeOffset v))
-                {
-                    await error.WriteLineAsync($"--since: cannot read '{text}'");
-                    return 2;
-                }
-
-                from = v;
+                return 2;
             }
 
             if (await StoreArguments.OpenAsync(parse, error) is not { } opened)

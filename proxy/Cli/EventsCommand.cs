@@ -30,13 +30,6 @@ internal static class EventsCommand
         var command = new Command("query", "Events newest first, filtered.") { client, user, device, kind, since, until, blocked, limit, StoreArguments.Json };
         command.SetAction(async (parse, ct) =>
         {
-            if (await StoreArguments.OpenAsync(parse, error) is not { } opened)
-            {
-                return 2;
-            }
-
-            await using IEventStore store = opened.Store;
-            TimeZoneInfo zone = TimeZoneInfo.Utc;
             EventKind? k = null;
             if (parse.GetValue(kind) is { } kindText)
             {
@@ -49,27 +42,11 @@ internal static class EventsCommand
                 k = parsed;
             }
 
-            DateTimeOffset? from = null, to = null;
-            if (parse.GetValue(since) is { } s)
+            (bool fromOk, DateTimeOffset? from) = await StoreArguments.TimeAsync(parse, since, error);
+            (bool toOk, DateTimeOffset? to) = await StoreArguments.TimeAsync(parse, until, error);
+            if (!fromOk || !toOk)
             {
-                if (!StoreArguments.TryParseSince(s, zone, out DateTimeOffset v))
-                {
-                    await error.WriteLineAsync($"--since: cannot read '{s}' (try 24h, 7d, or 2026-11-23T09:00Z)");
-                    return 2;
-                }
-
-                from = v;
-            }
-
-            if (parse.GetValue(until) is { } u)
-            {
-                if (!StoreArguments.TryParseSince(u, zone, out DateTimeOffset v))
-                {
-                    await error.WriteLineAsync($"--until: cannot read '{u}'");
-                    return 2;
-                }
-
-                to = v;
+                return 2;
             }
 
             int n = parse.GetValue(limit);
@@ -79,6 +56,13 @@ internal static class EventsCommand
                 return 2;
             }
 
+            // Arguments first, the store after: a typo never waits on a connection.
+            if (await StoreArguments.OpenAsync(parse, error) is not { } opened)
+            {
+                return 2;
+            }
+
+            await using IEventStore store = opened.Store;
             var query = new EventQuery
             {
                 ClientIp = parse.GetValue(client),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FilterProxy.Core;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Events;
 using FilterProxy.Events;
@@ -30,6 +31,41 @@ internal static class StoreArguments
             await error.WriteLineAsync($"cannot open the event store ({compiled.Settings.Events.Store}): {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>An optional time option (<see cref="TryParseSince"/>'s forms); Ok is false after saying why.</summary>
+    public static async Task<(bool Ok, DateTimeOffset? Value)> TimeAsync(ParseResult parse, Option<string?> option, TextWriter error)
+    {
+        if (parse.GetValue(option) is not { } text)
+        {
+            return (true, null);
+        }
+
+        if (TryParseSince(text, TimeZoneInfo.Utc, out DateTimeOffset value))
+        {
+            return (true, value);
+        }
+
+        await error.WriteLineAsync($"{option.Name}: cannot read '{text}' (try 30m, 24h, 7d, or 2026-11-23T09:00Z)");
+        return (false, null);
+    }
+
+    /// <summary>An optional enum option, written as a word; Ok is false after saying why.</summary>
+    public static async Task<(bool Ok, T? Value)> WordAsync<T>(ParseResult parse, Option<string?> option, TextWriter error)
+        where T : struct, Enum
+    {
+        if (parse.GetValue(option) is not { } text)
+        {
+            return (true, null);
+        }
+
+        if (EnumWords.TryParse(text, out T value))
+        {
+            return (true, value);
+        }
+
+        await error.WriteLineAsync($"{option.Name}: '{text}' is not one of {EnumWords.Names<T>()}");
+        return (false, null);
     }
 
     /// <summary>"30m", "24h", "7d" ago; or a time as <see cref="PolicyArguments.TryParseTime"/> reads it.</summary>
