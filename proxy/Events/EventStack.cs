@@ -14,24 +14,20 @@ namespace FilterProxy.Events;
 /// the pipeline the hot paths write to, the alert engine on the pipeline's writer, and the alert service with
 /// its notifiers. The store is chosen at start (changing it needs a restart, like the listen settings).
 /// </summary>
-internal sealed class EventStack : IAsyncDisposable
+internal sealed class EventStack(IEventStore store, EventPipeline pipeline, AlertService alerts, AlertFeed feed, ILoggerFactory loggers) : IAsyncDisposable
 {
-    private EventStack(IEventStore store, EventPipeline pipeline, AlertEngine engine, AlertService alerts, AlertFeed feed, RedisAlertChannel? redisChannel)
-    {
-        Store = store;
-        Pipeline = pipeline;
-        Engine = engine;
-        Alerts = alerts;
-        Feed = feed;
-        RedisChannel = redisChannel;
-    }
+    /// <summary>
+    /// The stack is made before the web host (the store opens asynchronously), so it logs through a factory of its
+    /// own, kept for the gateway's lifetime; the event pipeline's "EVENTS LOST" warnings must never go nowhere.
+    /// </summary>
+    public static ILoggerFactory CreateLoggers() =>
+        LoggerFactory.Create(static b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 
-    public IEventStore Store { get; }
-    public EventPipeline Pipeline { get; }
-    public AlertEngine Engine { get; }
-    public AlertService Alerts { get; }
-    public AlertFeed Feed { get; }
-    public RedisAlertChannel? RedisChannel { get; }
+    public ILoggerFactory Loggers { get; } = loggers;
+    public IEventStore Store { get; } = store;
+    public EventPipeline Pipeline { get; } = pipeline;
+    public AlertService Alerts { get; } = alerts;
+    public AlertFeed Feed { get; } = feed;
 
     public static string SqlitePath(GatewaySettings settings) => Path.Combine(settings.DataDirectory, "events.db");
 
@@ -75,12 +71,13 @@ internal sealed class EventStack : IAsyncDisposable
             NodeId = settings.Events.NodeId,
             SpoolDirectory = Path.Combine(settings.DataDirectory, "spool"),
         }, [engine], time, loggers.CreateLogger<EventPipeline>());
-        return new EventStack(store, pipeline, engine, alerts, feed, channel);
+        return new EventStack(store, pipeline, alerts, feed, loggers);
     }
 
     public async ValueTask DisposeAsync()
     {
         Pipeline.Dispose();
         await Store.DisposeAsync();
+        Loggers.Dispose();
     }
 }

@@ -65,9 +65,9 @@ internal sealed class GatewayApp : IAsyncDisposable
         PolicyReloader.ReleaseListBuildMemory();
         Directory.CreateDirectory(snapshot.Settings.DataDirectory);
         var holder = new PolicySnapshotHolder(snapshot);
-        using var bootLoggers = LoggerFactory.Create(static b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-        var keywords = new KeywordSource(bootLoggers.CreateLogger<KeywordSource>());
-        EventStack events = await EventStack.CreateAsync(holder, keywords, http, time, bootLoggers);
+        ILoggerFactory eventLoggers = EventStack.CreateLoggers();
+        var keywords = new KeywordSource(eventLoggers.CreateLogger<KeywordSource>());
+        EventStack events = await EventStack.CreateAsync(holder, keywords, http, time, eventLoggers);
         var shared = new SharedPolicySource();
         if (snapshot.Settings.Events.SharedPolicy && events.Store is FilterProxy.Events.Stores.Redis.RedisEventStore redis && await shared.FetchAsync(redis))
         {
@@ -76,7 +76,7 @@ internal sealed class GatewayApp : IAsyncDisposable
             holder.Swap(snapshot);
         }
 
-        await PolicyReloader.AuditAsync(events.Store, context, shared, snapshot, "start", time, bootLoggers.CreateLogger("FilterProxy"));
+        await PolicyReloader.AuditAsync(events.Store, context, shared, snapshot, "start", time, eventLoggers.CreateLogger("FilterProxy"));
         SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
         DnsSettings dns = snapshot.Settings.Dns;
         X509Certificate2? dohCertificate = dns.DohPort is null ? null : ca.IssueServerCertificate(

@@ -291,35 +291,26 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    public Task<RetentionResult> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken) => PurgeCoreAsync(policy, now, cancellationToken);
-
-    private async Task<RetentionResult> PurgeCoreAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>In chunks, each its own transaction, so the writer never waits long behind a purge.</summary>
+    public async Task<RetentionResult> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // In chunks, each its own transaction, so the writer never waits long behind a purge.
-        async Task<long> Chunked(string sql, long cutoff)
-        {
-            long total = 0;
-            while (true)
-            {
-                int n = await WriteAsync(async (c, tx) =>
-                {
-                    await using SqliteCommand cmd = c.CreateCommand();
-                    cmd.Transaction = tx;
-                    cmd.CommandText = sql;
-                    cmd.Parameters.AddWithValue("$cutoff", cutoff);
-                    return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-                total += n;
-                if (n < 5000)
-                {
-                    return total;
-                }
-            }
-        }
-
         long events = await PurgeBlocksAsync(0, (now - policy.Allowed).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         events += await PurgeBlocksAsync(1, (now - policy.Blocked).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
-        long alerts = await Chunked("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE updated < $cutoff AND status = 'resolved' LIMIT 5000)", (now - policy.Alerts).ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        long alerts = 0;
+        int deleted;
+        do
+        {
+            deleted = await WriteAsync(async (c, tx) =>
+            {
+                await using SqliteCommand cmd = c.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE updated < $cutoff AND status = 'resolved' LIMIT 5000)";
+                cmd.Parameters.AddWithValue("$cutoff", (now - policy.Alerts).ToUnixTimeMilliseconds());
+                return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            alerts += deleted;
+        }
+        while (deleted == 5000);
         TimeSpan longest = policy.Blocked > policy.Allowed ? policy.Blocked : policy.Allowed;
         await WriteAsync(async (c, tx) =>
         {
