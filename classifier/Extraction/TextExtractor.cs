@@ -18,6 +18,9 @@ public static class TextExtractor
         return text.Text.ToString();
     }
 
+    /// <summary>The visible text of an HTML string (command-line input and training data).</summary>
+    public static string FromHtml(string html) => HtmlText.Visible(html);
+
     public static PooledText ExtractPooled(in ContentSample sample)
     {
         ReadOnlySpan<byte> body = sample.Body.Span;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FilterProxy.Core.Categories;
+using FilterProxy.Core.Configuration;
 
 namespace FilterProxy.Classifier.Phrases;
 
@@ -19,6 +20,28 @@ public sealed record PhraseListError(string Source, int Line, string Message)
 /// </summary>
 public static class PhraseList
 {
+    /// <summary>The built-in phrases plus the given lists (http.phraseLists); every bad line stops the start with its file and line.</summary>
+    public static List<WeightedPhrase> BuiltInAnd(IEnumerable<string> files)
+    {
+        List<WeightedPhrase> phrases = BuiltIn();
+        var errors = new List<ConfigError>();
+        foreach (string file in files)
+        {
+            if (!File.Exists(file))
+            {
+                errors.Add(new ConfigError("http.phraseLists", $"{file}: file not found"));
+                continue;
+            }
+
+            using var reader = new StreamReader(file);
+            (List<WeightedPhrase> more, List<PhraseListError> bad) = Parse(reader, file);
+            phrases.AddRange(more);
+            errors.AddRange(bad.Select(static b => new ConfigError("http.phraseLists", b.ToString())));
+        }
+
+        return errors.Count == 0 ? phrases : throw new ConfigException("phrase lists", errors);
+    }
+
     public static (List<WeightedPhrase> Phrases, List<PhraseListError> Errors) Parse(TextReader reader, string source)
     {
         var phrases = new List<WeightedPhrase>();

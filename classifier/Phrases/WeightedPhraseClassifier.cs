@@ -50,7 +50,11 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
         return ValueTask.FromResult(ClassifyText(text.Text, cancellationToken));
     }
 
-    public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default)
+    public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default) =>
+        Find(text, cancellationToken) is { } found ? Score(found) : ContentVerdict.Clean;
+
+    /// <summary>Each phrase found in <paramref name="text"/> with its count, or null when none was (no allocation then).</summary>
+    public Dictionary<WeightedPhrase, int>? Find(ReadOnlySpan<char> text, CancellationToken cancellationToken = default)
     {
         ulong[] words = ArrayPool<ulong>.Shared.Rent((text.Length / 2) + 1);
         try
@@ -82,7 +86,7 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
                 }
             }
 
-            return found is null ? ContentVerdict.Clean : Score(found);
+            return found;
         }
         finally
         {
@@ -90,12 +94,20 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
         }
     }
 
+    /// <summary>A category's phrase total: each phrase's weight times its count (at most <see cref="MaxCountPerPhrase"/>).</summary>
+    public static int Total(IEnumerable<KeyValuePair<WeightedPhrase, int>> found) =>
+        found.Sum(static f => f.Key.Weight * Math.Min(f.Value, MaxCountPerPhrase));
+
+    /// <summary>"phrase (+40 ×2)": how a phrase appears in an explanation.</summary>
+    public static string Describe(WeightedPhrase phrase, int count) =>
+        $"{phrase.Phrase} ({(phrase.Weight > 0 ? "+" : "")}{phrase.Weight}{(count > 1 ? $" ×{Math.Min(count, MaxCountPerPhrase)}" : "")})";
+
     private static ContentVerdict Score(Dictionary<WeightedPhrase, int> found)
     {
         var scores = new List<CategoryScore>();
         foreach (IGrouping<Category, KeyValuePair<WeightedPhrase, int>> group in found.GroupBy(static f => f.Key.Category))
         {
-            int total = group.Sum(static f => f.Key.Weight * Math.Min(f.Value, MaxCountPerPhrase));
+            int total = Total(group);
             if (total <= 0)
             {
                 continue;
@@ -104,7 +116,7 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
             string[] evidence = [.. group
                 .OrderByDescending(static f => Math.Abs(f.Key.Weight * Math.Min(f.Value, MaxCountPerPhrase)))
                 .Take(MaxEvidence)
-                .Select(static f => $"{f.Key.Phrase} ({(f.Key.Weight > 0 ? "+" : "")}{f.Key.Weight}{(f.Value > 1 ? $" ×{Math.Min(f.Value, MaxCountPerPhrase)}" : "")})")];
+                .Select(static f => Describe(f.Key, f.Value))];
             scores.Add(new CategoryScore(group.Key, 1 - Math.Exp(-total / Scale), evidence));
         }
 

@@ -31,6 +31,9 @@ internal static class CommandLine
         root.Subcommands.Add(AlertsCommand.Create(output, error));
         root.Subcommands.Add(AuditCommand.Create(output, error));
         root.Subcommands.Add(PolicyCommand.Create(output, error));
+        root.Subcommands.Add(ClassifierCommand.Create(output, error));
+        root.Subcommands.Add(ClassifyCommands.Classify(output, error));
+        root.Subcommands.Add(ClassifyCommands.SearchRisk(output, error));
         root.SetAction((parse, ct) => RunCommand.RunAsync(parse.GetValue(ConfigOption), output, error, ct));
         ParseResult result = root.Parse(args);
         return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -1,3 +1,5 @@
+using FilterProxy.Classifier.Content;
+using FilterProxy.Classifier.Model;
 using FilterProxy.Classifier.Phrases;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Content;
@@ -20,27 +22,12 @@ internal static class ProxyHosting
         services.AddSingleton<LeafCertificateCache>();
         services.AddSingleton<InterceptFallback>();
         services.AddSingleton<TunnelHandler>();
-        services.AddSingleton<IContentClassifier>(new WeightedPhraseClassifier(LoadPhrases(settings)));
+        services.AddSingleton<IContentClassifier>(new ContentClassifier(ShippedModels.Content, PhraseList.BuiltInAnd(settings.PhraseLists)));
+        services.AddSingleton<ISearchRiskScorer>(_ => ShippedModels.SearchRisk());
         services.AddSingleton<ContentInspector>();
         services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
         services.AddSingleton<LocalPages>();
         services.AddSingleton<ProxyRequestHandler>();
-    }
-
-    /// <summary>The built-in phrases plus http.phraseLists; a bad line stops the start with its file and line.</summary>
-    public static List<WeightedPhrase> LoadPhrases(HttpSettings settings)
-    {
-        List<WeightedPhrase> phrases = PhraseList.BuiltIn();
-        var errors = new List<ConfigError>();
-        foreach (string file in settings.PhraseLists)
-        {
-            using var reader = new StreamReader(file);
-            (List<WeightedPhrase> more, List<PhraseListError> bad) = PhraseList.Parse(reader, file);
-            phrases.AddRange(more);
-            errors.AddRange(bad.Select(static b => new ConfigError("http.phraseLists", b.ToString())));
-        }
-
-        return errors.Count == 0 ? phrases : throw new ConfigException("phrase lists", errors);
     }
 
     /// <summary>The explicit proxy port and, when configured, the transparent HTTP and HTTPS ports (HTTP/1.1 to clients).</summary>

@@ -1,0 +1,156 @@
+using FilterProxy.Classifier.Extraction;
+using FilterProxy.Classifier.Model;
+using FilterProxy.Classifier.Normalisation;
+using FilterProxy.Classifier.Phrases;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Content;
+
+namespace FilterProxy.Classifier.Content;
+
+/// <summary>
+/// The content classifier the proxy uses: text extracted, normalised once, then scored by the trained model and
+/// the weighted phrase lists together. For each category, the phrase total shifts the model's log-odds
+/// (<c>score = σ(logit(p) + total / <see cref="PhraseScale"/>)</c>): "online casino" (+50) adds one logit, Childline
+/// (−60) takes 1.2 away. Categories the model does not know are scored by their phrases alone. Each category at or
+/// above <see cref="ReportFloor"/> carries its explanation: the n-grams that weighed most against "safe", then the
+/// phrases. A clean page (nothing above the floor) costs no allocation.
+/// </summary>
+public sealed class ContentClassifier : IContentClassifier
+{
+    public const double PhraseScale = 50;
+    public const double ReportFloor = 0.2;
+    private const int ModelEvidence = 4;
+    private const int PhraseEvidence = 3;
+
+    private readonly TextModel _model;
+    private readonly WeightedPhraseClassifier _phrases;
+    private readonly TextNormaliser _normaliser;
+    private readonly Category?[] _labelCategory;
+    private readonly int _safe;
+
+    public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null)
+    {
+        _model = model;
+        _normaliser = normaliser ?? TextNormaliser.Default;
+
+        // Phrases are matched against normalised text, so they are normalised the same way ("k1ll" = "kill").
+        _phrases = new WeightedPhraseClassifier(phrases.Select(p => p with { Phrase = _normaliser.Normalise(p.Phrase) }).Where(static p => p.Phrase.Length > 0));
+        _labelCategory = new Category?[model.Classes];
+        for (int i = 0; i < model.Classes; i++)
+        {
+            _labelCategory[i] = Categories.TryParse(model.Header.Labels[i], out Category? c) ? c : null;
+        }
+
+        _safe = model.IndexOf("safe");
+        Name = $"model v{model.Header.Version} + {_phrases.Count} phrases";
+    }
+
+    public string Name { get; }
+
+    public TextModel Model => _model;
+
+    public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken)
+    {
+        using PooledText text = TextExtractor.ExtractPooled(sample);
+        return ValueTask.FromResult(ClassifyText(text.Text, cancellationToken));
+    }
+
+    public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default) => Classify(text, null, cancellationToken);
+
+    /// <summary>The verdict and every label's score (safe: the model's probability; categories: combined with phrases).</summary>
+    public (ContentVerdict Verdict, Dictionary<string, double> Scores) ClassifyWithScores(ReadOnlySpan<char> text)
+    {
+        var all = new Dictionary<string, double>(StringComparer.Ordinal);
+        return (Classify(text, all, default), all);
+    }
+
+    private ContentVerdict Classify(ReadOnlySpan<char> text, Dictionary<string, double>? all, CancellationToken cancellationToken)
+    {
+        (char[] buffer, int length) = _normaliser.NormalisePooled(text);
+        try
+        {
+            ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
+            Span<float> p = stackalloc float[_model.Classes];
+            _model.Predict(normalised, p);
+            cancellationToken.ThrowIfCancellationRequested();
+            Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
+            List<CategoryScore>? scores = null;
+            for (int i = 0; i < _model.Classes; i++)
+            {
+                if (_labelCategory[i] is not { } category)
+                {
+                    all?.Add(_model.Header.Labels[i], Math.Round(p[i], 4));
+                    continue;
+                }
+
+                int total = found is null ? 0 : WeightedPhraseClassifier.Total(found.Where(f => f.Key.Category == category));
+                double score = Combine(p[i], total);
+                all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
+                if (score >= ReportFloor)
+                {
+                    (scores ??= []).Add(new CategoryScore(category, score, Evidence(normalised, i, category, found)));
+                }
+            }
+
+            if (found is not null)
+            {
+                foreach (IGrouping<Category, KeyValuePair<WeightedPhrase, int>> group in found.GroupBy(static f => f.Key.Category))
+                {
+                    if (Array.IndexOf(_labelCategory, group.Key) >= 0)
+                    {
+                        continue;
+                    }
+
+                    int total = WeightedPhraseClassifier.Total(group);
+                    double score = total <= 0 ? 0 : 1 - Math.Exp(-total / 100.0);
+                    all?.Add(Categories.NameOf(group.Key), Math.Round(score, 4));
+                    if (score >= ReportFloor)
+                    {
+                        (scores ??= []).Add(new CategoryScore(group.Key, score, PhraseEvidenceFor(group)));
+                    }
+                }
+            }
+
+            if (scores is null)
+            {
+                return ContentVerdict.Clean;
+            }
+
+            scores.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+            return new ContentVerdict(scores);
+        }
+        finally
+        {
+            TextNormaliser.Return(buffer);
+        }
+    }
+
+    /// <summary>The model's probability with the phrase total added in log-odds.</summary>
+    public static double Combine(double probability, int phraseTotal)
+    {
+        double p = Math.Clamp(probability, 1e-6, 1 - 1e-6);
+        double logit = Math.Log(p / (1 - p)) + (phraseTotal / PhraseScale);
+        return 1 / (1 + Math.Exp(-logit));
+    }
+
+    private string[] Evidence(ReadOnlySpan<char> normalised, int label, Category category, Dictionary<WeightedPhrase, int>? found)
+    {
+        var evidence = new List<string>();
+        foreach (Contribution c in ModelExplainer.Explain(_model, normalised, label, _safe, ModelEvidence))
+        {
+            evidence.Add($"\"{c.Text}\" (+{c.Weight:0.00})");
+        }
+
+        if (found is not null)
+        {
+            evidence.AddRange(PhraseEvidenceFor(found.Where(f => f.Key.Category == category)));
+        }
+
+        return [.. evidence];
+    }
+
+    private static string[] PhraseEvidenceFor(IEnumerable<KeyValuePair<WeightedPhrase, int>> found) =>
+        [.. found.OrderByDescending(static f => Math.Abs(f.Key.Weight * Math.Min(f.Value, WeightedPhraseClassifier.MaxCountPerPhrase)))
+            .Take(PhraseEvidence)
+            .Select(static f => "phrase " + WeightedPhraseClassifier.Describe(f.Key, f.Value))];
+}

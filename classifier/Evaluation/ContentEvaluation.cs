@@ -1,0 +1,167 @@
+using System.Globalization;
+using FilterProxy.Classifier.Content;
+using FilterProxy.Classifier.Training;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Content;
+
+namespace FilterProxy.Classifier.Evaluation;
+
+/// <summary>
+/// How the content classifier does on labelled pages, the way a school sees it: per-category precision, recall
+/// and F1 (the predicted label is the top category scoring ≥ 0.5, else "safe"), the confusion matrix, and for one
+/// profile the share of harmful pages blocked and of safe pages (all, and the help and education ones) blocked.
+/// Obfuscation: held-out pages rewritten with each trick must get the verdict the plain page got.
+/// </summary>
+public sealed class ContentEvaluation
+{
+    public const double LabelThreshold = 0.5;
+
+    public required Confusion Confusion { get; init; }
+    public required string Profile { get; init; }
+    public int Harmful { get; init; }
+    public int HarmfulBlocked { get; init; }
+    public int Safe { get; init; }
+    public int SafeBlocked { get; init; }
+    public int Help { get; init; }
+    public int HelpBlocked { get; init; }
+    public IReadOnlyDictionary<string, (int Same, int Total)> Obfuscation { get; init; } = new Dictionary<string, (int, int)>();
+    public IReadOnlyList<string> FalseBlocks { get; init; } = [];
+
+    public double HarmfulRecall => Harmful == 0 ? 0 : (double)HarmfulBlocked / Harmful;
+    public double SafeBlockRate => Safe == 0 ? 0 : (double)SafeBlocked / Safe;
+    public double HelpBlockRate => Help == 0 ? 0 : (double)HelpBlocked / Help;
+
+    public double ObfuscationAgreement => Obfuscation.Values.Sum(static o => o.Total) is var total and > 0
+        ? (double)Obfuscation.Values.Sum(static o => o.Same) / total
+        : 0;
+
+    public static readonly string[] Topical = ["pornography", "gambling", "drugs", "piracy", "malware"];
+    public static readonly string[] HateAbuseExtremism = ["discrimination", "extremism"];
+
+    public static ContentEvaluation Run(ContentClassifier classifier, IReadOnlyList<LabelledText> pages, string profileName, CategorySet blocked, double threshold, bool obfuscation = true)
+    {
+        IReadOnlyList<string> labels = classifier.Model.Header.Labels;
+        var confusion = new Confusion(labels);
+        int harmful = 0, harmfulBlocked = 0, safe = 0, safeBlocked = 0, help = 0, helpBlocked = 0;
+        var falseBlocks = new List<string>();
+        var obfuscated = new Dictionary<string, (int Same, int Total)>();
+        var random = new Random(7);
+        foreach (LabelledText page in pages)
+        {
+            int actual = classifier.Model.IndexOf(page.Label);
+            if (actual < 0)
+            {
+                continue;
+            }
+
+            ContentVerdict verdict = classifier.ClassifyText(page.Text);
+            confusion.Add(actual, Predicted(classifier, verdict));
+            bool isBlocked = verdict.FirstBlocked(blocked, threshold) is not null;
+            if (page.Label == "safe")
+            {
+                safe++;
+                safeBlocked += isBlocked ? 1 : 0;
+                bool isHelp = page.Source.EndsWith("-help", StringComparison.Ordinal);
+                help += isHelp ? 1 : 0;
+                helpBlocked += isHelp && isBlocked ? 1 : 0;
+                if (isBlocked && falseBlocks.Count < 20)
+                {
+                    falseBlocks.Add($"{page.Source}: {Clip(page.Text)} → {Describe(verdict)}");
+                }
+            }
+            else
+            {
+                harmful++;
+                harmfulBlocked += isBlocked ? 1 : 0;
+            }
+
+            if (obfuscation && (page.Label != "safe" || page.Source.EndsWith("-help", StringComparison.Ordinal)))
+            {
+                foreach (Obfuscator.Trick trick in Obfuscator.All)
+                {
+                    string variant = Obfuscator.Apply(page.Text, trick, random, 0.5);
+                    bool same = (classifier.ClassifyText(variant).FirstBlocked(blocked, threshold) is not null) == isBlocked;
+                    (int s, int t) = obfuscated.GetValueOrDefault(trick.ToString());
+                    obfuscated[trick.ToString()] = (s + (same ? 1 : 0), t + 1);
+                }
+            }
+        }
+
+        return new ContentEvaluation
+        {
+            Confusion = confusion, Profile = profileName,
+            Harmful = harmful, HarmfulBlocked = harmfulBlocked, Safe = safe, SafeBlocked = safeBlocked, Help = help, HelpBlocked = helpBlocked,
+            Obfuscation = obfuscated, FalseBlocks = falseBlocks,
+        };
+    }
+
+    private static int Predicted(ContentClassifier classifier, ContentVerdict verdict)
+    {
+        foreach (CategoryScore score in verdict.Scores)
+        {
+            int index = classifier.Model.IndexOf(Categories.NameOf(score.Category));
+            if (score.Score >= LabelThreshold && index >= 0)
+            {
+                return index;
+            }
+        }
+
+        return classifier.Model.IndexOf("safe");
+    }
+
+    private static string Describe(ContentVerdict verdict) =>
+        string.Join("; ", verdict.Scores.Take(2).Select(static s => $"{Categories.NameOf(s.Category)} {s.Score:0.00} [{string.Join(", ", s.Evidence.Take(3))}]"));
+
+    private static string Clip(string text)
+    {
+        string flat = text.ReplaceLineEndings(" ");
+        return flat.Length <= 100 ? flat : flat[..100] + "…";
+    }
+
+    /// <summary>The figures the model card and the targets use, by name.</summary>
+    public Dictionary<string, double> Figures()
+    {
+        var figures = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["harmfulRecall." + Profile] = HarmfulRecall,
+            ["safeBlocked." + Profile] = SafeBlockRate,
+            ["helpBlocked." + Profile] = HelpBlockRate,
+            ["macroF1.topical"] = Confusion.MacroF1(l => Topical.Contains(l)),
+            ["macroF1.hateAbuseExtremism"] = Confusion.MacroF1(l => HateAbuseExtremism.Contains(l)),
+            ["macroF1.all"] = Confusion.MacroF1(),
+            ["obfuscationAgreement"] = ObfuscationAgreement,
+        };
+        foreach (LabelMetrics m in Confusion.PerLabel())
+        {
+            figures["f1." + m.Label] = Math.Round(m.F1, 4);
+        }
+
+        return figures;
+    }
+
+    public void Write(TextWriter output)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"label",-16} {"support",8} {"precision",10} {"recall",8} {"F1",8}"));
+        foreach (LabelMetrics m in Confusion.PerLabel())
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Label,-16} {m.Support,8} {m.Precision,10:0.000} {m.Recall,8:0.000} {m.F1,8:0.000}"));
+        }
+
+        output.WriteLine();
+        Confusion.Write(output);
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"macro-F1 topical (pornography, gambling, drugs, piracy, malware): {Confusion.MacroF1(l => Topical.Contains(l)):0.000}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"macro-F1 hate/abuse/extremism (discrimination, extremism): {Confusion.MacroF1(l => HateAbuseExtremism.Contains(l)):0.000}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {Profile}: harmful pages blocked {HarmfulBlocked}/{Harmful} = {HarmfulRecall:0.000}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {Profile}: false-block rate on safe pages {SafeBlocked}/{Safe} = {SafeBlockRate:0.000}; on help and education pages {HelpBlocked}/{Help} = {HelpBlockRate:0.000}"));
+        foreach ((string trick, (int same, int total)) in Obfuscation)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"obfuscation {trick,-10}: same verdict {same}/{total} = {(total == 0 ? 0 : (double)same / total):0.000}"));
+        }
+
+        foreach (string f in FalseBlocks)
+        {
+            output.WriteLine("false block: " + f);
+        }
+    }
+}

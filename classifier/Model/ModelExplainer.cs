@@ -1,0 +1,90 @@
+using FilterProxy.Classifier.Features;
+
+namespace FilterProxy.Classifier.Model;
+
+/// <summary>One n-gram's pull towards a label: its text (as normalised) and its share of the score, in logits.</summary>
+public readonly record struct Contribution(string Text, float Weight);
+
+/// <summary>
+/// Which n-grams weighed most for a label against another (usually "safe"): each distinct feature's
+/// normalised count × (W[f, label] − W[f, versus]). Word n-grams are preferred (people read them); character
+/// n-grams fill in when the words carry nothing (an obfuscated or unspaced language). Only called for pages
+/// worth explaining, so it may allocate.
+/// </summary>
+public static class ModelExplainer
+{
+    public static List<Contribution> Explain(TextModel model, ReadOnlySpan<char> text, int label, int versus, int max = 5)
+    {
+        var collector = new Collector(new Dictionary<int, Occurrence>());
+        Featurizer.Visit(model.Header.Features, text, ref collector);
+        double wordSquares = 0;
+        double charSquares = 0;
+        foreach (Occurrence o in collector.Seen.Values)
+        {
+            if (o.Word)
+            {
+                wordSquares += (double)o.Count * o.Count;
+            }
+            else
+            {
+                charSquares += (double)o.Count * o.Count;
+            }
+        }
+
+        var words = new List<(int Row, Occurrence O, float Weight)>();
+        var chars = new List<(int Row, Occurrence O, float Weight)>();
+        foreach ((int row, Occurrence o) in collector.Seen)
+        {
+            ReadOnlySpan<float> w = model.Row(row);
+            double norm = o.Word ? Math.Sqrt(wordSquares) : Math.Sqrt(charSquares);
+            float weight = (float)(o.Count / norm * (w[label] - (versus >= 0 ? w[versus] : 0)));
+            if (weight > 0)
+            {
+                (o.Word ? words : chars).Add((row, o, weight));
+            }
+        }
+
+        words.Sort(static (a, b) => b.Weight.CompareTo(a.Weight));
+        chars.Sort(static (a, b) => b.Weight.CompareTo(a.Weight));
+        var result = new List<Contribution>(max);
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((int _, Occurrence o, float weight) in words.Concat(chars))
+        {
+            string ngram = text.Slice(o.Start, o.Length).ToString().Trim();
+            if (ngram.Length > 0 && shown.Add(ngram))
+            {
+                result.Add(new Contribution(ngram, weight));
+            }
+
+            if (result.Count == max)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    private sealed class Occurrence(bool word, int start, int length)
+    {
+        public bool Word { get; } = word;
+        public int Start { get; } = start;
+        public int Length { get; } = length;
+        public int Count { get; set; }
+    }
+
+    private readonly struct Collector(Dictionary<int, Occurrence> seen) : IFeatureVisitor
+    {
+        public Dictionary<int, Occurrence> Seen => seen;
+
+        public void Feature(int row, bool word, int start, int length)
+        {
+            if (!seen.TryGetValue(row, out Occurrence? o))
+            {
+                seen[row] = o = new Occurrence(word, start, length);
+            }
+
+            o.Count++;
+        }
+    }
+}

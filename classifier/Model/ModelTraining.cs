@@ -1,0 +1,79 @@
+using FilterProxy.Classifier.Content;
+using FilterProxy.Classifier.Evaluation;
+using FilterProxy.Classifier.Phrases;
+using FilterProxy.Classifier.Training;
+using FilterProxy.Core.Categories;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Content;
+
+namespace FilterProxy.Classifier.Model;
+
+/// <summary>
+/// What <c>classifier train</c> does: train on the training split, evaluate on the held-out split (the ks2
+/// profile's categories and threshold for block figures), and record the figures in the model's header.
+/// </summary>
+public static class ModelTraining
+{
+    public const string EvaluationProfile = "ks2";
+
+    public static (CategorySet Blocked, double Threshold) Profile(string name)
+    {
+        ProfileConfig profile = DefaultPolicy.Profiles.TryGetValue(name, out ProfileConfig? p)
+            ? p
+            : throw new ArgumentException($"unknown built-in profile '{name}' (one of: {string.Join(", ", DefaultPolicy.Profiles.Keys)})");
+        var blocked = CategorySet.Empty;
+        foreach (string category in profile.BlockedCategories ?? [])
+        {
+            if (Categories.TryParse(category, out Category? c))
+            {
+                blocked = blocked.Add(c.Value);
+            }
+        }
+
+        return (blocked, profile.ContentThreshold ?? 0.7);
+    }
+
+    public static (TextModel Model, ContentEvaluation? HeldOut) TrainContent(TrainingData data, TrainingOptions options, IEnumerable<WeightedPhrase> phrases, Action<string>? progress = null)
+    {
+        List<LabelledText> train = [.. data.Pages.Where(static p => p.Split != Split.HeldOut)];
+        if (train.Count == 0)
+        {
+            throw new InvalidDataException("no page examples to train on");
+        }
+
+        TextModel model = Trainer.Train(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources }, progress);
+        List<LabelledText> heldOut = [.. data.Pages.Where(static p => p.Split == Split.HeldOut)];
+        if (heldOut.Count == 0)
+        {
+            return (model, null);
+        }
+
+        (CategorySet blocked, double threshold) = Profile(EvaluationProfile);
+        var evaluation = ContentEvaluation.Run(new ContentClassifier(model, phrases), heldOut, EvaluationProfile, blocked, threshold);
+        return (model.WithHeader(model.Header with { Metrics = evaluation.Figures() }), evaluation);
+    }
+
+    public static (SearchModels Models, SearchEvaluation? HeldOut) TrainSearch(TrainingData data, TrainingOptions options, Action<string>? progress = null)
+    {
+        List<LabelledText> train = [.. data.Queries.Where(static q => q.Split != Split.HeldOut)];
+        if (train.Count == 0)
+        {
+            throw new InvalidDataException("no search queries to train on");
+        }
+
+        FilterProxy.Classifier.Features.FeatureSettings features = new() { WordBits = 16, CharBits = 16 };
+        TextModel levels = Trainer.Train([.. train.Select(static q => q with { Label = q.Risk! })], SearchRisk.Levels,
+            options with { Kind = "search-risk", Sources = data.Sources, Features = features }, progress);
+        TextModel themes = Trainer.Train(train, ["none", .. SearchRisk.Themes],
+            options with { Kind = "search-theme", Sources = data.Sources, Features = features }, progress);
+        var models = new SearchModels(levels, themes);
+        List<LabelledText> heldOut = [.. data.Queries.Where(static q => q.Split == Split.HeldOut)];
+        if (heldOut.Count == 0)
+        {
+            return (models, null);
+        }
+
+        var evaluation = SearchEvaluation.Run(models.Scorer(), heldOut);
+        return (models with { Levels = levels.WithHeader(levels.Header with { Metrics = evaluation.Figures() }) }, evaluation);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FilterProxy.Classifier.Features;
+
+namespace FilterProxy.Classifier.Model;
+
+/// <summary>
+/// A multiclass maximum-entropy (multinomial logistic) model over hashed word and character n-grams:
+/// score(c) = bias(c) + Σ word features · W[f, c] / ‖word block‖ + Σ char features · W[f, c] / ‖char block‖, then softmax.
+/// Weights are kept row by row, each row padded to a whole number of SIMD vectors, so one feature occurrence is a
+/// couple of vector adds. Immutable once built; safe to share between threads.
+/// </summary>
+public sealed class TextModel
+{
+    private readonly float[] _weights;
+    private readonly float[] _bias;
+    private readonly ConcurrentBag<Scratch> _scratch = [];
+
+    internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride)
+    {
+        Header = header;
+        _weights = weights;
+        _bias = bias;
+        Stride = stride;
+        Classes = header.Labels.Count;
+    }
+
+    public ModelHeader Header { get; }
+
+    /// <summary>The same weights with another header (the training command records its held-out metrics this way).</summary>
+    public TextModel WithHeader(ModelHeader header) =>
+        header.Labels.SequenceEqual(Header.Labels) && header.Features == Header.Features
+            ? new TextModel(header, _weights, _bias, Stride)
+            : throw new ArgumentException("a model's labels and features cannot change", nameof(header));
+
+    public int Classes { get; }
+
+    /// <summary>Floats per weight row (classes rounded up to whole vectors).</summary>
+    internal int Stride { get; }
+
+    internal ReadOnlySpan<float> Bias => _bias;
+
+    internal ReadOnlySpan<float> Row(int row) => _weights.AsSpan(row * Stride, Classes);
+
+    public int IndexOf(string label)
+    {
+        for (int i = 0; i < Classes; i++)
+        {
+            if (string.Equals(Header.Labels[i], label, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    internal static int StrideFor(int classes) => (classes + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+    /// <summary>Writes the probability of each label for normalised <paramref name="text"/>; allocation-free after warm-up.</summary>
+    public void Predict(ReadOnlySpan<char> text, Span<float> probabilities)
+    {
+        if (!_scratch.TryTake(out Scratch? scratch))
+        {
+            scratch = new Scratch(Header.Features.Rows, Stride);
+        }
+
+        try
+        {
+            var visitor = new ScoreVisitor(_weights, Stride, scratch);
+            Featurizer.Visit(Header.Features, text, ref visitor);
+            visitor.Finish(_bias, probabilities[..Classes]);
+        }
+        finally
+        {
+            if (_scratch.Count < Environment.ProcessorCount * 2)
+            {
+                _scratch.Add(scratch);
+            }
+        }
+    }
+
+    /// <summary>Softmax in place.</summary>
+    internal static void Softmax(Span<float> scores)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float s in scores)
+        {
+            max = Math.Max(max, s);
+        }
+
+        float sum = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = MathF.Exp(scores[i] - max);
+            sum += scores[i];
+        }
+
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] /= sum;
+        }
+    }
+
+    /// <summary>Per-call working memory: feature counts (for the L2 norms), the rows touched, two score accumulators.</summary>
+    private sealed class Scratch(int rows, int stride)
+    {
+        public readonly int[] Counts = new int[rows];
+        public int[] Touched = new int[4096];
+        public readonly float[] Word = new float[stride];
+        public readonly float[] Char = new float[stride];
+    }
+
+    private struct ScoreVisitor(float[] weights, int stride, Scratch scratch) : IFeatureVisitor
+    {
+        private long _wordSquares;
+        private long _charSquares;
+        private int _touched;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Feature(int row, bool word, int start, int length)
+        {
+            ref int count = ref scratch.Counts[row];
+            if (count == 0)
+            {
+                if (_touched == scratch.Touched.Length)
+                {
+                    Array.Resize(ref scratch.Touched, scratch.Touched.Length * 2);
+                }
+
+                scratch.Touched[_touched++] = row;
+            }
+
+            long squares = (2L * count) + 1;
+            count++;
+            ref float acc = ref MemoryMarshal.GetArrayDataReference(word ? scratch.Word : scratch.Char);
+            if (word)
+            {
+                _wordSquares += squares;
+            }
+            else
+            {
+                _charSquares += squares;
+            }
+
+            ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
+            int at = row * stride;
+            for (int v = 0; v < stride; v += Vector<float>.Count)
+            {
+                Vector<float> sum = Vector.LoadUnsafe(ref acc, (nuint)v) + Vector.LoadUnsafe(ref w, (nuint)(at + v));
+                sum.StoreUnsafe(ref acc, (nuint)v);
+            }
+        }
+
+        public void Finish(ReadOnlySpan<float> bias, Span<float> probabilities)
+        {
+            float wordNorm = _wordSquares == 0 ? 0 : 1 / MathF.Sqrt(_wordSquares);
+            float charNorm = _charSquares == 0 ? 0 : 1 / MathF.Sqrt(_charSquares);
+            for (int c = 0; c < probabilities.Length; c++)
+            {
+                probabilities[c] = bias[c] + (scratch.Word[c] * wordNorm) + (scratch.Char[c] * charNorm);
+            }
+
+            Softmax(probabilities);
+            for (int i = 0; i < _touched; i++)
+            {
+                scratch.Counts[scratch.Touched[i]] = 0;
+            }
+
+            Array.Clear(scratch.Word);
+            Array.Clear(scratch.Char);
+        }
+    }
+}

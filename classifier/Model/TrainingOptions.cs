@@ -1,0 +1,25 @@
+using FilterProxy.Classifier.Features;
+
+namespace FilterProxy.Classifier.Model;
+
+/// <summary>How a model is trained. Same examples + same options (seed included) = the same model, byte for byte.</summary>
+public sealed record TrainingOptions
+{
+    public string Kind { get; init; } = "content";
+    public int Version { get; init; } = 1;
+    public int Seed { get; init; } = 20261121;
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>AdaGrad's base step.</summary>
+    public float LearningRate { get; init; } = 0.3f;
+
+    /// <summary>L2 penalty on the weights a step touches.</summary>
+    public float L2 { get; init; } = 1e-5f;
+
+    /// <summary>Weight each example by N / (labels × examples of its label), capped: rare labels count as much as common ones.</summary>
+    public bool BalanceLabels { get; init; } = true;
+
+    public FeatureSettings Features { get; init; } = new();
+
+    public IReadOnlyList<string> Sources { get; init; } = [];
+}

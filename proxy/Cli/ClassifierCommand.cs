@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FilterProxy.Classifier.Content;
+using FilterProxy.Classifier.Evaluation;
+using FilterProxy.Classifier.Model;
+using FilterProxy.Classifier.Normalisation;
+using FilterProxy.Classifier.Phrases;
+using FilterProxy.Classifier.Training;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Cli;
+
+/// <summary>
+/// <c>classifier train|eval|fold-table</c>: train the content or search-risk model from <c>--data</c> (the project's
+/// corpus, ../shared/data, JSON lines or CSV), evaluate one on held-out or given data, regenerate the folding table.
+/// <c>classify</c> and <c>search-risk</c> (in <see cref="ClassifyCommands"/>) score JSON lines with the shipped models.
+/// </summary>
+internal static class ClassifierCommand
+{
+    private static readonly Option<string[]> s_data = new("--data")
+    {
+        Description = "Training or evaluation data: a corpus folder (pages/, queries/), ../shared/data, a .jsonl or a .csv file; repeatable",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static readonly Option<string> s_kind = new("--kind")
+    {
+        Description = "content (page categories) or search (search-term risk)",
+        DefaultValueFactory = _ => "content",
+    };
+
+    private static readonly Option<int> s_seed = new("--seed") { Description = "Shuffling seed (same data + seed = same model)", DefaultValueFactory = _ => new TrainingOptions().Seed };
+    private static readonly Option<int> s_epochs = new("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+    private static readonly Option<int> s_version = new("--model-version") { Description = "Version recorded in the model (shown in events)", DefaultValueFactory = _ => 1 };
+
+    /// <summary>--model: a model file instead of the shipped one.</summary>
+    public static readonly Option<string?> Model = new("--model") { Description = "A model file instead of the shipped model" };
+
+    /// <summary>--phrases: more weighted phrase lists (as http.phraseLists).</summary>
+    public static readonly Option<string[]> Phrases = new("--phrases") { Description = "Extra weighted phrase lists", AllowMultipleArgumentsPerToken = true };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("classifier", "Train, evaluate and maintain the content classifier.");
+        var outOption = new Option<string>("--out") { Description = "Where to write the model", Required = true };
+        var train = new Command("train", "Train a model (held-out split evaluated and recorded in the model file).") { s_data, outOption, s_kind, s_seed, s_epochs, s_version, Phrases };
+        train.SetAction(parse => Guard(error, () => Train(parse, parse.GetValue(outOption)!, output)));
+
+        var profile = new Option<string>("--profile") { Description = "Profile whose categories and threshold decide blocking", DefaultValueFactory = _ => ModelTraining.EvaluationProfile };
+        var eval = new Command("eval", "Per-category precision, recall, F1, confusion matrix and false-block rate on held-out (or given) data.") { s_data, s_kind, Model, profile, Phrases };
+        eval.SetAction(parse => Guard(error, () => Evaluate(parse, parse.GetValue(profile)!, output, error)));
+
+        var tableOut = new Option<string>("--out") { Description = "Where to write the table", Required = true };
+        var foldTable = new Command("fold-table", "Regenerate the character folding table from this machine's ICU (NFKC, lower case, accents, invisible characters).") { tableOut };
+        foldTable.SetAction(parse => Guard(error, () =>
+        {
+            SortedDictionary<int, string> map = FoldTableBuilder.Build();
+            using FileStream file = File.Create(parse.GetValue(tableOut)!);
+            FoldTableBuilder.Write(map, file);
+            output.WriteLine($"fold table: {map.Count} code points folded");
+            return 0;
+        }));
+        command.Subcommands.Add(train);
+        command.Subcommands.Add(eval);
+        command.Subcommands.Add(foldTable);
+        return command;
+    }
+
+    /// <summary>Bad data or a bad model file: one clear line and exit code 2, no stack trace.</summary>
+    public static int Guard(TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException or ConfigException)
+        {
+            error.WriteLine("error: " + e.Message);
+            return 2;
+        }
+    }
+
+    public static List<WeightedPhrase> LoadPhrases(string[]? files) => PhraseList.BuiltInAnd(files ?? []);
+
+    private static int Train(ParseResult parse, string outPath, TextWriter output)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version) };
+        TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, options.Seed);
+        foreach (string problem in data.Problems.Take(20))
+        {
+            output.WriteLine("skipped: " + problem);
+        }
+
+        string kind = parse.GetValue(s_kind)!;
+        output.WriteLine($"data: {data.Pages.Count} pages, {data.Queries.Count} queries from {data.Sources.Count} sources");
+        if (kind == "search")
+        {
+            (SearchModels models, SearchEvaluation? heldOut) = ModelTraining.TrainSearch(data, options, output.WriteLine);
+            models.Save(outPath);
+            output.WriteLine($"held-out queries ({heldOut?.Levels.Labels.Count} levels):");
+            heldOut?.Write(output);
+        }
+        else if (kind == "content")
+        {
+            (TextModel model, ContentEvaluation? heldOut) = ModelTraining.TrainContent(data, options, LoadPhrases(parse.GetValue(Phrases)), output.WriteLine);
+            ModelFile.Save(model, outPath);
+            output.WriteLine("held-out pages:");
+            heldOut?.Write(output);
+        }
+        else
+        {
+            throw new ArgumentException($"--kind must be content or search, not '{kind}'");
+        }
+
+        output.WriteLine($"wrote {outPath} ({new FileInfo(outPath).Length / 1024} KB) in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    private static int Evaluate(ParseResult parse, string profileName, TextWriter output, TextWriter error)
+    {
+        TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, new TrainingOptions().Seed);
+        string? modelPath = parse.GetValue(Model);
+        if (parse.GetValue(s_kind) == "search")
+        {
+            SearchModels models = modelPath is null ? ShippedModels.Search : SearchModels.Load(modelPath);
+            List<LabelledText> queries = [.. data.Queries.Where(static q => q.Split != Split.Train)];
+            output.WriteLine($"evaluating search risk on {queries.Count} queries");
+            SearchEvaluation.Run(models.Scorer(), queries).Write(output);
+            return 0;
+        }
+
+        TextModel model = modelPath is null ? ShippedModels.Content : ModelFile.Load(modelPath);
+        Profile? profile = ProfileNamed(parse, profileName, error);
+        if (profile is null)
+        {
+            return 2;
+        }
+
+        var classifier = new ContentClassifier(model, LoadPhrases(parse.GetValue(Phrases)));
+        List<LabelledText> pages = [.. data.Pages.Where(static p => p.Split != Split.Train)];
+        output.WriteLine($"evaluating {classifier.Name} on {pages.Count} pages for profile {profile.Name} (threshold {profile.ContentThreshold})");
+        ContentEvaluation.Run(classifier, pages, profile.Name, profile.Blocked, profile.ContentThreshold).Write(output);
+        return 0;
+    }
+
+    /// <summary>A profile from the configuration (built-in profiles when there is no file).</summary>
+    public static Profile? ProfileNamed(ParseResult parse, string name, TextWriter error)
+    {
+        CompiledConfig? config = PolicyArguments.CompileOrReportAsync(parse.GetValue(CommandLine.ConfigOption), error).GetAwaiter().GetResult();
+        Profile? profile = config?.Profiles.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (config is not null && profile is null)
+        {
+            error.WriteLine($"error: no profile '{name}' (profiles: {string.Join(", ", config.Profiles.Select(static p => p.Name))})");
+        }
+
+        return profile;
+    }
+}
