@@ -27,6 +27,9 @@ public sealed class ContentEvaluation
     public IReadOnlyDictionary<string, (int Same, int Total)> Obfuscation { get; init; } = new Dictionary<string, (int, int)>();
     public IReadOnlyList<string> FalseBlocks { get; init; } = [];
 
+    /// <summary>Per page: whether it is harmful, and its highest score among the profile's blocked categories.</summary>
+    public IReadOnlyList<(bool Harmful, bool Help, double Score)> BlockScores { get; init; } = [];
+
     public double HarmfulRecall => Harmful == 0 ? 0 : (double)HarmfulBlocked / Harmful;
     public double SafeBlockRate => Safe == 0 ? 0 : (double)SafeBlocked / Safe;
     public double HelpBlockRate => Help == 0 ? 0 : (double)HelpBlocked / Help;
@@ -46,6 +49,7 @@ public sealed class ContentEvaluation
         var falseBlocks = new List<string>();
         var obfuscated = new Dictionary<string, (int Same, int Total)>();
         var random = new Random(7);
+        var blockScores = new List<(bool, bool, double)>();
         foreach (LabelledText page in pages)
         {
             int actual = classifier.Model.IndexOf(page.Label);
@@ -57,6 +61,7 @@ public sealed class ContentEvaluation
             ContentVerdict verdict = classifier.ClassifyText(page.Text);
             confusion.Add(actual, Predicted(classifier, verdict));
             bool isBlocked = verdict.FirstBlocked(blocked, threshold) is not null;
+            blockScores.Add((page.Label != "safe", page.Source.EndsWith("-help", StringComparison.Ordinal), verdict.FirstBlocked(blocked, 0)?.Score ?? 0));
             if (page.Label == "safe")
             {
                 safe++;
@@ -91,7 +96,7 @@ public sealed class ContentEvaluation
         {
             Confusion = confusion, Profile = profileName,
             Harmful = harmful, HarmfulBlocked = harmfulBlocked, Safe = safe, SafeBlocked = safeBlocked, Help = help, HelpBlocked = helpBlocked,
-            Obfuscation = obfuscated, FalseBlocks = falseBlocks,
+            Obfuscation = obfuscated, FalseBlocks = falseBlocks, BlockScores = blockScores,
         };
     }
 
@@ -159,6 +164,16 @@ public sealed class ContentEvaluation
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"obfuscation {trick,-10}: same verdict {same}/{total} = {(total == 0 ? 0 : (double)same / total):0.000}"));
         }
 
+        output.Write("threshold sweep (harmful blocked / safe blocked / help blocked):");
+        foreach (double t in new[] { 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 })
+        {
+            double recall = (double)BlockScores.Count(b => b.Harmful && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => b.Harmful));
+            double safe = (double)BlockScores.Count(b => !b.Harmful && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => !b.Harmful));
+            double help = (double)BlockScores.Count(b => b.Help && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => b.Help));
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"  {t:0.0}: {recall:0.000}/{safe:0.000}/{help:0.000}"));
+        }
+
+        output.WriteLine();
         foreach (string f in FalseBlocks)
         {
             output.WriteLine("false block: " + f);

@@ -51,7 +51,7 @@ public static class ModelExplainer
         foreach ((int _, Occurrence o, float weight) in words.Concat(chars))
         {
             string ngram = text.Slice(o.Start, o.Length).ToString().Trim();
-            if (ngram.Length > 0 && shown.Add(ngram))
+            if (ngram.Length > 0 && !OnlyCommonWords(ngram) && shown.Add(ngram))
             {
                 result.Add(new Contribution(ngram, weight));
             }
@@ -64,6 +64,30 @@ public static class ModelExplainer
 
         return result;
     }
+
+    /// <summary>"in the", "to": true when every word is one of the commonest, which explain nothing to a reader.</summary>
+    private static bool OnlyCommonWords(string ngram)
+    {
+        foreach (string word in ngram.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!s_common.Contains(word))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly HashSet<string> s_common = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "up", "down", "out",
+        "is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "i", "you", "he", "she", "we",
+        "they", "me", "my", "your", "our", "their", "his", "her", "as", "so", "if", "not", "no", "do", "does", "did", "have",
+        "has", "had", "will", "would", "can", "could", "all", "any", "some", "more", "most", "very", "just", "than", "then",
+        "there", "here", "what", "which", "who", "how", "when", "where", "why", "le", "la", "les", "de", "des", "du", "et", "el",
+        "los", "las", "y", "der", "die", "das", "und", "ein", "eine",
+    };
 
     private sealed class Occurrence(bool word, int start, int length)
     {

@@ -42,7 +42,9 @@ public static class ModelTraining
         }
 
         TextModel model = Trainer.Train(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources }, progress);
-        List<LabelledText> heldOut = [.. data.Pages.Where(static p => p.Split == Split.HeldOut)];
+        // The page targets are judged on pages: the project's held-out pages. (The public sets are tweets and comments;
+        // `classifier eval` reports them too.)
+        List<LabelledText> heldOut = [.. data.Pages.Where(static p => p.Split == Split.HeldOut && p.Source.StartsWith("corpus:", StringComparison.Ordinal))];
         if (heldOut.Count == 0)
         {
             return (model, null);
@@ -62,7 +64,9 @@ public static class ModelTraining
         }
 
         FilterProxy.Classifier.Features.FeatureSettings features = new() { WordBits = 16, CharBits = 16 };
-        TextModel levels = Trainer.Train([.. train.Select(static q => q with { Label = q.Risk! })], SearchRisk.Levels,
+        // The level model learns from written queries only: bare words from profanity lists say what a word is about
+        // (the theme model's job), not how worried to be; thousands of them taught it that anything unfamiliar is "medium".
+        TextModel levels = Trainer.Train([.. train.Where(static q => q.Weight >= 1).Select(static q => q with { Label = q.Risk! })], SearchRisk.Levels,
             options with { Kind = "search-risk", Sources = data.Sources, Features = features }, progress);
         TextModel themes = Trainer.Train(train, ["none", .. SearchRisk.Themes],
             options with { Kind = "search-theme", Sources = data.Sources, Features = features }, progress);

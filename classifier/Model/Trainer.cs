@@ -37,7 +37,13 @@ public static class Trainer
         Parallel.For(0, examples.Count, i => x[i] = SparseVector.Of(features, examples[i].Text));
         progress?.Invoke($"featurised {examples.Count} examples");
 
-        float[] classWeight = ClassWeights(y, classes, options.BalanceLabels);
+        float[] exampleWeight = [.. examples.Select(static e => e.Weight)];
+        float[] classWeight = ClassWeights(y, exampleWeight, classes, options.BalanceLabels);
+        int safe = labelIndex.GetValueOrDefault("safe", -1);
+        if (safe >= 0)
+        {
+            classWeight[safe] *= options.SafeCost;
+        }
         int rows = features.Rows;
         float[] w = new float[rows * classes];
         float[] g = new float[rows * classes];
@@ -67,10 +73,11 @@ public static class Trainer
                 }
 
                 TextModel.Softmax(z);
-                loss -= Math.Log(Math.Max(z[y[i]], 1e-12)) * classWeight[y[i]];
+                float weight = classWeight[y[i]] * exampleWeight[i];
+                loss -= Math.Log(Math.Max(z[y[i]], 1e-12)) * weight;
                 for (int c = 0; c < classes; c++)
                 {
-                    z[c] = (z[c] - (c == y[i] ? 1 : 0)) * classWeight[y[i]];
+                    z[c] = (z[c] - (c == y[i] ? 1 : 0)) * weight;
                     gb[c] += z[c] * z[c];
                     b[c] -= lr * z[c] / (MathF.Sqrt(gb[c]) + 1e-6f);
                 }
@@ -113,7 +120,7 @@ public static class Trainer
         return new TextModel(header, padded, b, stride);
     }
 
-    private static float[] ClassWeights(int[] y, int classes, bool balance)
+    private static float[] ClassWeights(int[] y, float[] exampleWeight, int classes, bool balance)
     {
         float[] weights = new float[classes];
         Array.Fill(weights, 1f);
@@ -122,15 +129,16 @@ public static class Trainer
             return weights;
         }
 
-        int[] counts = new int[classes];
-        foreach (int label in y)
+        double[] counts = new double[classes];
+        for (int i = 0; i < y.Length; i++)
         {
-            counts[label]++;
+            counts[y[i]] += exampleWeight[i];
         }
 
+        double total = counts.Sum();
         for (int c = 0; c < classes; c++)
         {
-            weights[c] = counts[c] == 0 ? 1 : Math.Clamp((float)y.Length / (classes * counts[c]), 0.2f, 5f);
+            weights[c] = counts[c] == 0 ? 1 : (float)Math.Clamp(total / (classes * counts[c]), 0.2, 5);
         }
 
         return weights;
@@ -140,10 +148,10 @@ public static class Trainer
     public static string Fingerprint(IReadOnlyList<LabelledText> examples, TrainingOptions options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.LearningRate}|{options.L2}|{options.BalanceLabels}|{options.Features}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.LearningRate}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}\n"));
         foreach (LabelledText e in examples)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(e.Label));
+            hash.AppendData(Encoding.UTF8.GetBytes(e.Label + "|" + e.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             hash.AppendData("\t"u8);
             hash.AppendData(Encoding.UTF8.GetBytes(e.Text));
             hash.AppendData("\n"u8);

@@ -16,9 +16,17 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
     private readonly TextModel _themes;
     private readonly TextNormaliser _normaliser;
     private readonly int[] _levelIndex;
+    private readonly SearchPhrases _phrases;
 
-    public SearchRiskScorer(TextModel levels, TextModel themes, TextNormaliser? normaliser = null)
+    /// <summary>How sure the level model must be to raise a query above what the phrases say.</summary>
+    public const float ModelConfidence = 0.7f;
+
+    /// <summary>How sure the theme model must be to call a query "low" that the level model thinks is nothing.</summary>
+    public const float WordOnlyConfidence = 0.8f;
+
+    public SearchRiskScorer(TextModel levels, TextModel themes, SearchPhrases? phrases = null, TextNormaliser? normaliser = null)
     {
+        _phrases = phrases ?? SearchPhrases.BuiltIn();
         _levels = levels;
         _themes = themes;
         _normaliser = normaliser ?? TextNormaliser.Default;
@@ -34,12 +42,21 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
         (char[] buffer, int length) = _normaliser.NormalisePooled(query.AsSpan(0, Math.Min(query.Length, 512)));
         try
         {
-            ReadOnlySpan<char> text = buffer.AsSpan(0, length);
-            if (text.IsWhiteSpace())
+            ReadOnlySpan<char> text = buffer.AsSpan(0, length).TrimEnd(' ');
+            if (text.IsEmpty)
             {
                 return SearchRisk.None;
             }
 
+            (SearchPhrase? phrase, bool benign) = _phrases.Match(text);
+            int level = phrase?.Level ?? 0;
+            string? theme = phrase?.Theme;
+            if (phrase is { Level: 3 } && phrase.Theme is "suicide" or "self-harm" or "violence" && HasIntent(text))
+            {
+                level = 4;
+            }
+
+            // The models: they read phrasing the list does not have ("nobody would notice if i was gone").
             Span<float> levels = stackalloc float[_levels.Classes];
             _levels.Predict(text, levels);
             int best = 0;
@@ -51,27 +68,50 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
                 }
             }
 
-            if (best == 0)
-            {
-                return SearchRisk.None;
-            }
-
             Span<float> themes = stackalloc float[_themes.Classes];
             _themes.Predict(text, themes);
-            int theme = -1;
+            int topTheme = -1;
             for (int i = 0; i < themes.Length; i++)
             {
-                if (_themes.Header.Labels[i] != "none" && (theme < 0 || themes[i] > themes[theme]))
+                if (_themes.Header.Labels[i] != "none" && (topTheme < 0 || themes[i] > themes[topTheme]))
                 {
-                    theme = i;
+                    topTheme = i;
                 }
             }
 
-            return new SearchRisk(SearchRisk.Levels[best], theme < 0 ? null : _themes.Header.Labels[theme]);
+            string? modelTheme = topTheme < 0 ? null : _themes.Header.Labels[topTheme];
+            if (best > level && levels[_levelIndex[best]] >= ModelConfidence)
+            {
+                level = best;
+                theme = phrase is null || theme is null ? modelTheme : theme;
+            }
+            else if (level == 0 && topTheme >= 0 && themes[topTheme] >= WordOnlyConfidence)
+            {
+                // Nothing in the list and no confident level, but the theme model knows the word (a profanity list in
+                // another language, say): low, so it is recorded but raises no alert on its own.
+                level = 1;
+                theme = modelTheme;
+            }
+
+            if (benign)
+            {
+                level = Math.Min(level, 1);
+            }
+
+            return level == 0 ? SearchRisk.None : new SearchRisk(SearchRisk.Levels[level], theme ?? modelTheme);
         }
         finally
         {
             TextNormaliser.Return(buffer);
         }
     }
+
+    /// <summary>First person or a method: "i", "me", "my", "myself", "how to", "tonight", "painless", "best way".</summary>
+    private static bool HasIntent(ReadOnlySpan<char> text)
+    {
+        string padded = " " + text.ToString() + " ";
+        return s_intent.Any(cue => padded.Contains(cue, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] s_intent = [" i ", " me ", " my ", " myself ", " im ", " how to ", " tonight ", " painless ", " best way ", " quickest ", " without "];
 }

@@ -6,6 +6,9 @@ public sealed record LabelledText(string Text, string Label, string Source, stri
     /// <summary>Which split the example belongs to: built-in corpora hold out about 20% (by a stable hash of the source line).</summary>
     public Split Split { get; init; } = Split.Train;
 
+    /// <summary>How much the example counts in training (public sets of tweets count less than pages: they are not pages).</summary>
+    public float Weight { get; init; } = 1;
+
     /// <summary>For search queries: the risk level (none, low, medium, high, critical).</summary>
     public string? Risk { get; init; }
 }

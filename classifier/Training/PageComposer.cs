@@ -17,6 +17,8 @@ public static class PageComposer
     {
         var banks = new List<Bank>();
         var furniture = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var terms = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string directory in Directory.GetDirectories(pagesDirectory).Order(StringComparer.Ordinal))
         {
             string label = Path.GetFileName(directory);
@@ -30,6 +32,18 @@ public static class PageComposer
                 if (label == "_furniture")
                 {
                     furniture[language] = lines;
+                    continue;
+                }
+
+                if (label == "_templates")
+                {
+                    templates[language] = lines;
+                    continue;
+                }
+
+                if (topic == "terms")
+                {
+                    terms[label] = [.. terms.GetValueOrDefault(label) ?? [], .. lines];
                     continue;
                 }
 
@@ -54,6 +68,29 @@ public static class PageComposer
 
             Add(examples, bank, bank.Train, general, chrome, Math.Clamp(bank.Train.Count * 8, 30, 400), Split.Train, random, source);
             Add(examples, bank, bank.HeldOut, generalHeldOut, chrome, Math.Clamp(bank.HeldOut.Count * 5, 0, 120), Split.HeldOut, random, source);
+        }
+
+        // Vocabulary: each label's terms in neutral templates ("The best {term} sites"), so words the sentences do not
+        // use are still known; the templates are the same for every label, so only the term carries the label.
+        foreach ((string label, List<string> words) in terms.OrderBy(static t => t.Key, StringComparer.Ordinal))
+        {
+            List<string> frames = templates.GetValueOrDefault("en") ?? ["{term}"];
+            List<string> chrome = furniture.GetValueOrDefault("en") ?? [];
+            for (int p = 0; p < words.Count * 3; p++)
+            {
+                var page = new List<string>();
+                for (int s = random.Next(2, 5); s > 0; s--)
+                {
+                    page.Add(frames[random.Next(frames.Count)].Replace("{term}", words[random.Next(words.Count)], StringComparison.Ordinal));
+                }
+
+                if (chrome.Count > 0 && random.Next(2) == 0)
+                {
+                    page.Add(chrome[random.Next(chrome.Count)]);
+                }
+
+                examples.Add(new LabelledText(string.Join("\n", page), label, $"corpus:{label}/terms"));
+            }
         }
 
         return examples;

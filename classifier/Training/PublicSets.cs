@@ -11,6 +11,12 @@ namespace FilterProxy.Classifier.Training;
 /// </summary>
 internal static class PublicSets
 {
+    /// <summary>Tweets and comments are short and not pages; at full weight their thousands would outvote the page corpus.</summary>
+    public const float TweetWeight = 0.15f;
+
+    /// <summary>Bare words from profanity lists are thousands; written queries are hundreds. These keep the words from outvoting them.</summary>
+    public const float WordListWeight = 0.1f;
+
     public static bool Load(TrainingData data, string directory)
     {
         bool any = false;
@@ -39,7 +45,7 @@ internal static class PublicSets
                 string language = Path.GetFileName(file);
                 foreach (string word in File.ReadLines(file).Select(static w => w.Trim()).Where(static w => w.Length >= 3))
                 {
-                    data.AddQuery(word, "pornography", "medium", "ldnoobw/" + language, language, SplitOf(word));
+                    data.AddQuery(word, "pornography", "medium", "ldnoobw/" + language, language, SplitOf(word), WordListWeight);
                 }
             }
 
@@ -85,12 +91,12 @@ internal static class PublicSets
                     continue;
                 }
 
-                data.AddPage(text, cls == "2" ? "safe" : "discrimination", "davidson", "en", SplitOf(text));
+                data.AddPage(text, cls == "2" ? "safe" : "discrimination", "davidson", "en", SplitOf(text), TweetWeight);
             }
             else if (Has(header, "is_toxic"))
             {
                 string text = row[Array.IndexOf(header, "text")];
-                data.AddPage(text, row[Array.IndexOf(header, "is_toxic")] == "Toxic" ? "discrimination" : "safe", "surge-toxicity", "en", SplitOf(text));
+                data.AddPage(text, row[Array.IndexOf(header, "is_toxic")] == "Toxic" ? "discrimination" : "safe", "surge-toxicity", "en", SplitOf(text), TweetWeight);
             }
             else
             {
@@ -101,7 +107,7 @@ internal static class PublicSets
                     : null;
                 if (label is { } l)
                 {
-                    data.AddQuery(text, l.theme, l.risk, "surge-profanity", "en", SplitOf(text));
+                    data.AddQuery(text, l.theme, l.risk, "surge-profanity", "en", SplitOf(text), WordListWeight);
                 }
             }
 
@@ -134,7 +140,7 @@ internal static class PublicSets
 
             foreach (string term in (entry.GetProperty("match").GetString() ?? "").Split('|').Where(static t => t.Length >= 3 && !t.Contains('*')))
             {
-                data.AddQuery(term, l.theme, l.risk, "dsojevic", "en", SplitOf(term));
+                data.AddQuery(term, l.theme, l.risk, "dsojevic", "en", SplitOf(term), WordListWeight);
             }
         }
 

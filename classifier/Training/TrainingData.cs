@@ -67,6 +67,10 @@ public sealed partial class TrainingData
             }
 
             Sources.Add("FilterProxy's own search queries (classifier/Corpus/queries)");
+            if (Directory.Exists(pages))
+            {
+                AddBenignQueries(pages);
+            }
         }
 
         known |= PublicSets.Load(this, path);
@@ -114,11 +118,34 @@ public sealed partial class TrainingData
         }
     }
 
-    internal void AddQuery(string query, string theme, string risk, string source, string language, Split split) =>
-        Queries.Add(new LabelledText(query, theme, source, language) { Risk = risk, Split = split });
+    /// <summary>
+    /// Ordinary searches are most of what pupils type: the safe corpus's everyday sentences cut to query length
+    /// ("the water cycle evaporation condensation") and its terms become benign training queries.
+    /// </summary>
+    private void AddBenignQueries(string pages)
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(pages, "safe"), "*.txt").Order(StringComparer.Ordinal))
+        {
+            if (file.EndsWith("-help.txt", StringComparison.Ordinal))
+            {
+                continue;
+            }
 
-    internal void AddPage(string text, string label, string source, string language, Split split) =>
-        Pages.Add(new LabelledText(text, label, source, language) { Split = split });
+            string language = Path.GetFileName(file)[..2];
+            foreach (string line in File.ReadLines(file).Where(static l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                string[] words = line.Split([' ', ',', '.', ':', '?', '!', '(', ')', '|'], StringSplitOptions.RemoveEmptyEntries);
+                string query = string.Join(' ', words.Take(2 + (int)(StableHash.Of(line) % 4))).ToLowerInvariant();
+                AddQuery(query, "none", "none", "corpus:safe-queries", language, StableHash.InShare(query, PageComposer.HeldOutPercent) ? Split.HeldOut : Split.Train);
+            }
+        }
+    }
+
+    internal void AddQuery(string query, string theme, string risk, string source, string language, Split split, float weight = 1) =>
+        Queries.Add(new LabelledText(query, theme, source, language) { Risk = risk, Split = split, Weight = weight });
+
+    internal void AddPage(string text, string label, string source, string language, Split split, float weight = 1) =>
+        Pages.Add(new LabelledText(text, label, source, language) { Split = split, Weight = weight });
 
     private void LoadFile(string path, Split split)
     {

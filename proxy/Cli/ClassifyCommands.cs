@@ -98,7 +98,7 @@ internal static class ClassifyCommands
                 continue;
             }
 
-            using (var w = new Utf8JsonWriter(sink))
+            using (var w = new Utf8JsonWriter(sink, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 string id = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 w.WriteStartObject();

@@ -1,5 +1,6 @@
 using System.Net;
 using FilterProxy.Core.Categories;
+using FilterProxy.Core.Content;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using FilterProxy.Http.BlockPages;
@@ -19,6 +20,7 @@ internal sealed class ProxyRequestHandler(
     HttpForwarder forwarder,
     IEventSink events,
     LocalPages localPages,
+    ISearchRiskScorer searchRisk,
     TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
@@ -103,9 +105,18 @@ internal sealed class ProxyRequestHandler(
         Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes);
     }
 
-    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, Core.Content.CategoryScore? content, string? contentText, long bytes = 0) =>
-        events.TryWrite(HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
-            d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText));
+    /// <summary>Hands the request's event to the pipeline (after the response); a search term is scored for safeguarding risk here.</summary>
+    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, CategoryScore? content, string? contentText, long bytes = 0)
+    {
+        FilterEvent e = HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
+            d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText);
+        if (d.SearchTerm is { } term && searchRisk.Score(term) is { IsNone: false } risk)
+        {
+            e = e with { Risk = risk.Level, Theme = risk.Theme };
+        }
+
+        events.TryWrite(e);
+    }
 
     /// <summary>Where the request goes. False for requests addressed to the gateway itself (PAC file, CA, help).</summary>
     internal static bool TryGetTarget(HttpContext context, ProxyConnectionFeature connection, string raw, out RequestTarget target)
