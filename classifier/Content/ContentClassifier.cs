@@ -83,7 +83,7 @@ public sealed class ContentClassifier : IContentClassifier
                     continue;
                 }
 
-                int total = found is null ? 0 : WeightedPhraseClassifier.Total(found.Where(f => f.Key.Category == category));
+                int total = found is null ? 0 : PhraseTotal(found, category);
                 double score = Combine(p[i], total);
                 all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
                 if (score >= ReportFloor)
@@ -123,6 +123,18 @@ public sealed class ContentClassifier : IContentClassifier
         {
             TextNormaliser.Return(buffer);
         }
+    }
+
+    /// <summary>A category's phrase total (a method, not a lambda: a closure in the loop would allocate on every page).</summary>
+    private static int PhraseTotal(Dictionary<WeightedPhrase, int> found, Category category)
+    {
+        int total = 0;
+        foreach ((WeightedPhrase phrase, int count) in found)
+        {
+            total += phrase.Category == category ? phrase.Weight * Math.Min(count, WeightedPhraseClassifier.MaxCountPerPhrase) : 0;
+        }
+
+        return total;
     }
 
     /// <summary>The model's probability with the phrase total added in log-odds.</summary>

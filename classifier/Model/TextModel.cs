@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -16,7 +15,9 @@ public sealed class TextModel
 {
     private readonly float[] _weights;
     private readonly float[] _bias;
-    private readonly ConcurrentBag<Scratch> _scratch = [];
+    /// <summary>Per-thread working memory, grown to the largest model the thread has used (no allocation per call).</summary>
+    [ThreadStatic]
+    private static Scratch? t_scratch;
 
     internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride)
     {
@@ -62,24 +63,15 @@ public sealed class TextModel
     /// <summary>Writes the probability of each label for normalised <paramref name="text"/>; allocation-free after warm-up.</summary>
     public void Predict(ReadOnlySpan<char> text, Span<float> probabilities)
     {
-        if (!_scratch.TryTake(out Scratch? scratch))
+        Scratch? scratch = t_scratch;
+        if (scratch is null || scratch.Counts.Length < Header.Features.Rows || scratch.Word.Length < Stride)
         {
-            scratch = new Scratch(Header.Features.Rows, Stride);
+            t_scratch = scratch = new Scratch(Math.Max(Header.Features.Rows, scratch?.Counts.Length ?? 0), Math.Max(Stride, scratch?.Word.Length ?? 0));
         }
 
-        try
-        {
-            var visitor = new ScoreVisitor(_weights, Stride, scratch);
-            Featurizer.Visit(Header.Features, text, ref visitor);
-            visitor.Finish(_bias, probabilities[..Classes]);
-        }
-        finally
-        {
-            if (_scratch.Count < Environment.ProcessorCount * 2)
-            {
-                _scratch.Add(scratch);
-            }
-        }
+        var visitor = new ScoreVisitor(_weights, Stride, scratch);
+        Featurizer.Visit(Header.Features, text, ref visitor);
+        visitor.Finish(_bias, probabilities[..Classes]);
     }
 
     /// <summary>Softmax in place.</summary>

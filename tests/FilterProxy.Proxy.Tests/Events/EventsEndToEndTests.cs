@@ -21,6 +21,7 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
     private GatewayApp _app = null!;
     private string _config = null!;
     private Task _hookLoop = Task.CompletedTask;
+    private int _searchPort;
 
     public async Task InitializeAsync()
     {
@@ -51,9 +52,11 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
             }
         });
         _dir.File("selfharm.txt", "harm.example\n");
+        _searchPort = RedisServer.FreePort();
         _config = _dir.File("filterproxy.json", $$"""
             { "dataDirectory": "data",
               "allowedClients": [ "127.0.0.0/8" ],
+              "dns": { "localNames": { "www.bing.com": [ "127.0.0.1" ] } },
               "lists": [ { "name": "selfharm", "format": "domains", "category": "self-harm", "source": "selfharm.txt" } ],
               "events": { "nodeId": "school-gw",
                 "alerts": { "webhooks": [ { "url": "http://127.0.0.1:{{hookPort}}/dsl/", "minSeverity": "high" } ],
@@ -151,6 +154,19 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
         Assert.True(counters.GetProperty("written").GetInt64() >= 1);
         Assert.Equal(0, counters.GetProperty("dropped").GetInt64());
         Assert.True(counters.GetProperty("storeUp").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WorryingSearch_IsScoredStoredAndRaisesACriticalAlert()
+    {
+        // Bing is unreachable here (a free port on loopback): the search still happened, and is what matters.
+        await ExternalTool.RunAsync("curl", "-sS", "--max-time", "10", "-x", $"http://{_app.ProxyEndPoint}", $"http://www.bing.com:{_searchPort}/search?q=best+way+to+unalive+myself");
+
+        JsonElement e = Assert.Single(await CliJsonAsync(static r => r.Count > 0, "events", "query", "--kind", "search", "--json"));
+        Assert.Equal(("best way to unalive myself", "critical", "suicide"), (e.GetProperty("searchTerm").GetString(), e.GetProperty("risk").GetString(), e.GetProperty("theme").GetString()));
+        List<JsonElement> alerts = await CliJsonAsync(static r => r.Any(static a => a.GetProperty("rule").GetString() == "search-risk:suicide"), "alerts", "list", "--json");
+        JsonElement alert = alerts.Single(static a => a.GetProperty("rule").GetString() == "search-risk:suicide");
+        Assert.Equal("critical", alert.GetProperty("severity").GetString());
     }
 
     [Fact]

@@ -204,6 +204,36 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
     }
 
     [Fact]
+    public async Task ContentCheck_TheModelBlocksAnUnlistedDrugsPage_ButNotTheDrugEducationPageWithTheSameWords()
+    {
+        // plain.test is on no list: only what the page says can block it (the juniors profile, ks2, via 127.0.0.2).
+        string drugs = await fx.Curl("--interface", "127.0.0.2", $"http://plain.test:{Http}/drops.html");
+        string facts = await fx.Curl("--interface", "127.0.0.2", $"http://plain.test:{Http}/drugs-facts.html");
+
+        Assert.StartsWith("HTTP/1.1 403", drugs, StringComparison.Ordinal);
+        Assert.Contains("Blocked for what the page says", drugs, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", facts, StringComparison.Ordinal);
+        Assert.Contains("Talk to FRANK", facts, StringComparison.Ordinal);
+        FilterEvent e = await fx.EventAsync(e => e.Url == $"http://plain.test:{Http}/drops.html");
+        Assert.Equal(("content", "ks2"), (e.Reason, e.Profile));
+        Assert.Contains("drugs", e.Categories);
+        Assert.Matches("\"[a-z ]+\" \\(\\+\\d", e.Content);          // the n-grams that weighed most, for the DSL
+        Assert.InRange(e.Score ?? 0, 0.45, 1.0);
+    }
+
+    [Fact]
+    public async Task SearchTerms_AreScoredForRisk_OnTheEvent()
+    {
+        await fx.Curl($"http://www.google.com:{Http}/search?q=how+to+k1ll+myself+tonight");
+        await fx.Curl($"http://www.google.com:{Http}/search?q=kill+bill+cast");
+
+        FilterEvent worrying = await fx.EventAsync(e => e.SearchTerm == "how to k1ll myself tonight");
+        FilterEvent film = await fx.EventAsync(e => e.SearchTerm == "kill bill cast");
+        Assert.Equal(("critical", "suicide"), (worrying.Risk, worrying.Theme));
+        Assert.Equal((null, null), (film.Risk, film.Theme));
+    }
+
+    [Fact]
     public async Task BlockPageActions_LandInTheEventStore()
     {
         string output = await fx.Curl("--data-urlencode", "action=review", "--data-urlencode", "ref=ABCD-000001",

@@ -25,6 +25,15 @@ internal sealed class TestOrigin : IAsyncDisposable
     public const string HelpPage = "<html><head><title>Feeling low?</title></head><body><p>If you have thought about cutting myself or suicide methods, " +
         "you are not alone. Talk to someone at Childline or the Samaritans; get help today. Mental health support is free.</p></body></html>";
 
+    /// <summary>Drug selling in words no built-in phrase has: the model must judge it.</summary>
+    public const string DrugsPage = "<html><head><title>Menu</title></head><body><h1>Same-day drops</h1><p>Our plug drops off bud, carts and pills " +
+        "the same day. Message us on Telegram for the menu; discreet packaging, pay in crypto. Top shelf kush, strong edibles and pure molly for your weekend.</p></body></html>";
+
+    /// <summary>The same trigger words on a drug-education page.</summary>
+    public const string DrugsFactsPage = "<html><head><title>Drugs: the facts</title></head><body><h1>Staying safe</h1><p>Pills, carts and bud sold by dealers " +
+        "on Telegram or Snapchat can contain anything. Talk to FRANK for honest information about drugs. If a friend is unwell after taking pills at a party, " +
+        "call 999 and stay with them. Our PSHE lesson explains the risks.</p></body></html>";
+
     private readonly WebApplication _app;
 
     /// <summary>Gates for /slow.html?id=…: the origin sends the first part, then waits for the test to release it.</summary>
@@ -113,6 +122,8 @@ internal sealed class TestOrigin : IAsyncDisposable
             return Results.Bytes(Gzip(GamblingPage), "text/html; charset=utf-8");
         });
         app.MapGet("/help.html", () => Results.Content(HelpPage, "text/html"));
+        app.MapGet("/drops.html", () => Results.Content(DrugsPage, "text/html"));
+        app.MapGet("/drugs-facts.html", () => Results.Content(DrugsFactsPage, "text/html"));
         app.MapGet("/slow.html", async (HttpContext c, string id) =>
         {
             c.Response.ContentType = "text/html";

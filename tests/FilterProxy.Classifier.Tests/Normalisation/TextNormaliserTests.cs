@@ -1,0 +1,90 @@
+using FilterProxy.Classifier.Normalisation;
+
+namespace FilterProxy.Classifier.Tests.Normalisation;
+
+public sealed class TextNormaliserTests
+{
+    private static string N(string text) => TextNormaliser.Default.Normalise(text);
+
+    [Theory]
+    [InlineData("ｐｏｒｎ ｖｉｄｅｏｓ", "porn videos")]          // full-width (NFKC)
+    [InlineData("𝐤𝐢𝐥𝐥 𝐦𝐲𝐬𝐞𝐥𝐟", "kill myself")]              // mathematical bold, outside the BMP (NFKC)
+    [InlineData("ﬁnd the ﬂat", "find the flat")]                // ligatures (NFKC)
+    [InlineData("①②③ go", "123 go")]                            // circled digits (NFKC)
+    public void Nfkc_FoldsCompatibilityForms(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("ki\u200Bll", "kill")]             // zero-width space
+    [InlineData("por\u00ADn", "porn")]             // soft hyphen
+    [InlineData("s\u200De\u2060x", "sex")]          // zero-width joiner, word joiner
+    [InlineData("ca\uFEFFsino", "casino")]          // byte order mark inside a word
+    public void InvisibleCharacters_AreDropped(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("рorn", "porn")]                    // Cyrillic р among Latin letters
+    [InlineData("саsino", "casino")]                // Cyrillic с and а
+    [InlineData("nսde", "nude")]                    // Armenian ս
+    [InlineData("κill", "kill")]                    // Greek κ
+    public void LookAlikes_InMixedScriptTokens_BecomeLatin(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("привет мир", "привет мир")]        // real Russian is untouched
+    [InlineData("καλημερα", "καλημερα")]            // real Greek is untouched
+    [InlineData("東京タワー", "東京タワー")]              // no spaces, no change
+    public void SingleScriptText_IsNotFolded(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("Café CRÈME Brûlée", "cafe creme brulee")]
+    [InlineData("ŻÓŁW zażółć", "zołw zazołc")]      // Polish: ł is a letter of its own, not an accented l
+    [InlineData("Ἀθῆναι", "αθηναι")]                 // Greek accents and breathings
+    public void LowerCase_AndAccentsStripped(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("p0rn", "porn")]
+    [InlineData("$ex", "sex")]
+    [InlineData("k!ll", "kill")]
+    [InlineData("h4ck3r", "hacker")]
+    [InlineData("@ss", "ass")]
+    [InlineData("kill!", "kill")]                   // punctuation at the edge is punctuation
+    [InlineData("in 2024 we", "in 2024 we")]        // numbers without letters stay numbers
+    public void Leetspeak_InsideWordsWithALetter(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("sooooo gooood", "soo good")]
+    [InlineData("killllll", "kill")]
+    [InlineData("aaa", "aa")]
+    public void RepeatedLetters_SqueezedToTwo(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("k i l l yourself", "kill yourself")]
+    [InlineData("s.e.x chat", "sex chat")]
+    [InlineData("p-o-r-n", "porn")]
+    [InlineData("k 1 l l", "kill")]                  // a leet digit inside a spaced word
+    [InlineData("a b", "a b")]                       // two letters are not a spaced word
+    [InlineData("1 2 3 4", "1 2 3 4")]               // a countdown is not a word
+    public void SpacedLetters_Rejoined(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Fact]
+    public void Apostrophes_InsideWords_AreDropped() => Assert.Equal("dont stop", N("don't stop"));
+
+    [Fact]
+    public void AllStepsTogether()
+    {
+        // Full-width, zero-width, Cyrillic look-alike, leet, stretched and spaced, in one sentence.
+        Assert.Equal("free porn kill", N("ＦＲＥＥＥＥ\u200B р0rn  k . i . l . l"));
+    }
+
+    [Fact]
+    public void Output_IsTokensEachFollowedByOneSpace()
+    {
+        (char[] buffer, int length) = TextNormaliser.Default.NormalisePooled("  Hello,   World!  ");
+        try
+        {
+            Assert.Equal("hello world ", new string(buffer, 0, length));
+        }
+        finally
+        {
+            TextNormaliser.Return(buffer);
+        }
+    }
+}
