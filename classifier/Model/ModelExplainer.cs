@@ -15,40 +15,37 @@ public static class ModelExplainer
 {
     public static List<Contribution> Explain(TextModel model, ReadOnlySpan<char> text, int label, int versus, int max = 5)
     {
-        var collector = new Collector(new Dictionary<int, Occurrence>());
+        // Word n-grams first (a few thousand on a big page); character n-grams only when no word pulls towards the label.
+        List<Contribution> result = Top(model, text, label, versus, max, words: true);
+        return result.Count > 0 ? result : Top(model, text, label, versus, max, words: false);
+    }
+
+    private static List<Contribution> Top(TextModel model, ReadOnlySpan<char> text, int label, int versus, int max, bool words)
+    {
+        var collector = new Collector(new Dictionary<int, Occurrence>(), words);
         Featurizer.Visit(model.Header.Features, text, ref collector);
-        double wordSquares = 0;
-        double charSquares = 0;
+        double squares = 0;
         foreach (Occurrence o in collector.Seen.Values)
         {
-            if (o.Word)
-            {
-                wordSquares += (double)o.Count * o.Count;
-            }
-            else
-            {
-                charSquares += (double)o.Count * o.Count;
-            }
+            squares += (double)o.Count * o.Count;
         }
 
-        var words = new List<(int Row, Occurrence O, float Weight)>();
-        var chars = new List<(int Row, Occurrence O, float Weight)>();
+        double norm = Math.Sqrt(squares);
+        var pulls = new List<(Occurrence O, float Weight)>();
         foreach ((int row, Occurrence o) in collector.Seen)
         {
             ReadOnlySpan<float> w = model.Row(row);
-            double norm = o.Word ? Math.Sqrt(wordSquares) : Math.Sqrt(charSquares);
             float weight = (float)(o.Count / norm * (w[label] - (versus >= 0 ? w[versus] : 0)));
             if (weight > 0)
             {
-                (o.Word ? words : chars).Add((row, o, weight));
+                pulls.Add((o, weight));
             }
         }
 
-        words.Sort(static (a, b) => b.Weight.CompareTo(a.Weight));
-        chars.Sort(static (a, b) => b.Weight.CompareTo(a.Weight));
+        pulls.Sort(static (a, b) => b.Weight.CompareTo(a.Weight));
         var result = new List<Contribution>(max);
         var shown = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((int _, Occurrence o, float weight) in words.Concat(chars))
+        foreach ((Occurrence o, float weight) in pulls)
         {
             string ngram = text.Slice(o.Start, o.Length).ToString().Trim();
             if (ngram.Length > 0 && !OnlyCommonWords(ngram) && shown.Add(ngram))
@@ -89,23 +86,27 @@ public static class ModelExplainer
         "los", "las", "y", "der", "die", "das", "und", "ein", "eine",
     };
 
-    private sealed class Occurrence(bool word, int start, int length)
+    private sealed class Occurrence(int start, int length)
     {
-        public bool Word { get; } = word;
         public int Start { get; } = start;
         public int Length { get; } = length;
         public int Count { get; set; }
     }
 
-    private readonly struct Collector(Dictionary<int, Occurrence> seen) : IFeatureVisitor
+    private readonly struct Collector(Dictionary<int, Occurrence> seen, bool words) : IFeatureVisitor
     {
         public Dictionary<int, Occurrence> Seen => seen;
 
         public void Feature(int row, bool word, int start, int length)
         {
+            if (word != words)
+            {
+                return;
+            }
+
             if (!seen.TryGetValue(row, out Occurrence? o))
             {
-                seen[row] = o = new Occurrence(word, start, length);
+                seen[row] = o = new Occurrence(start, length);
             }
 
             o.Count++;

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FilterProxy.Classifier.Features;
 
 namespace FilterProxy.Classifier.Model;
@@ -9,12 +11,18 @@ namespace FilterProxy.Classifier.Model;
 /// A multiclass maximum-entropy (multinomial logistic) model over hashed word and character n-grams:
 /// score(c) = bias(c) + Σ word features · W[f, c] / ‖word block‖ + Σ char features · W[f, c] / ‖char block‖, then softmax.
 /// Weights are kept row by row, each row padded to a whole number of SIMD vectors, so one feature occurrence is a
-/// couple of vector adds. Immutable once built; safe to share between threads.
+/// couple of vector adds. For scoring, each row is also kept as 16 signed bytes with one scale per row (a quarter of
+/// the memory, so far fewer cache misses on a big page; about 1% error per weight); explanations and the model file
+/// use the full weights. Immutable once built; safe to share between threads.
 /// </summary>
 public sealed class TextModel
 {
+    private const int QuantisedStride = 16;
+
     private readonly float[] _weights;
     private readonly float[] _bias;
+    private readonly sbyte[]? _quantised;
+    private readonly float[]? _rowScale;
     /// <summary>Per-thread working memory, grown to the largest model the thread has used (no allocation per call).</summary>
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -26,6 +34,33 @@ public sealed class TextModel
         _bias = bias;
         Stride = stride;
         Classes = header.Labels.Count;
+        if (Classes <= QuantisedStride && Avx2.IsSupported && Fma.IsSupported)
+        {
+            (_quantised, _rowScale) = Quantise(weights, stride, Classes, header.Features.Rows);
+        }
+    }
+
+    private static (sbyte[] Quantised, float[] Scale) Quantise(float[] weights, int stride, int classes, int rows)
+    {
+        sbyte[] quantised = new sbyte[rows * QuantisedStride];
+        float[] scale = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = weights.AsSpan(r * stride, classes);
+            float max = 0;
+            foreach (float w in row)
+            {
+                max = Math.Max(max, Math.Abs(w));
+            }
+
+            scale[r] = max / 127f;
+            for (int c = 0; c < classes && max > 0; c++)
+            {
+                quantised[(r * QuantisedStride) + c] = (sbyte)Math.Round(row[c] / scale[r]);
+            }
+        }
+
+        return (quantised, scale);
     }
 
     public ModelHeader Header { get; }
@@ -67,6 +102,14 @@ public sealed class TextModel
         if (scratch is null || scratch.Counts.Length < Header.Features.Rows || scratch.Word.Length < Stride)
         {
             t_scratch = scratch = new Scratch(Math.Max(Header.Features.Rows, scratch?.Counts.Length ?? 0), Math.Max(Stride, scratch?.Word.Length ?? 0));
+        }
+
+        if (_quantised is not null)
+        {
+            var quantised = new QuantisedVisitor(_quantised, _rowScale!, scratch);
+            Featurizer.Visit(Header.Features, text, ref quantised);
+            quantised.Finish(_bias, probabilities[..Classes]);
+            return;
         }
 
         var visitor = new ScoreVisitor(_weights, Stride, scratch);
@@ -163,6 +206,74 @@ public sealed class TextModel
 
             Array.Clear(scratch.Word);
             Array.Clear(scratch.Char);
+        }
+    }
+
+    /// <summary>The scoring loop over the byte-quantised rows: per feature, 16 bytes widened to floats and multiply-added.</summary>
+    private struct QuantisedVisitor(sbyte[] quantised, float[] rowScale, Scratch scratch) : IFeatureVisitor
+    {
+        private Vector256<float> _wordLow;
+        private Vector256<float> _wordHigh;
+        private Vector256<float> _charLow;
+        private Vector256<float> _charHigh;
+        private long _wordSquares;
+        private long _charSquares;
+        private int _touched;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Feature(int row, bool word, int start, int length)
+        {
+            ref int count = ref scratch.Counts[row];
+            if (count == 0)
+            {
+                if (_touched == scratch.Touched.Length)
+                {
+                    Array.Resize(ref scratch.Touched, scratch.Touched.Length * 2);
+                }
+
+                scratch.Touched[_touched++] = row;
+            }
+
+            long squares = (2L * count) + 1;
+            count++;
+            Vector128<sbyte> q = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(quantised), (nuint)(row * QuantisedStride));
+            Vector256<float> low = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q));
+            Vector256<float> high = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(q.AsByte(), 8).AsSByte()));
+            Vector256<float> scale = Vector256.Create(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rowScale), row));
+            if (word)
+            {
+                _wordSquares += squares;
+                _wordLow = Fma.MultiplyAdd(low, scale, _wordLow);
+                _wordHigh = Fma.MultiplyAdd(high, scale, _wordHigh);
+            }
+            else
+            {
+                _charSquares += squares;
+                _charLow = Fma.MultiplyAdd(low, scale, _charLow);
+                _charHigh = Fma.MultiplyAdd(high, scale, _charHigh);
+            }
+        }
+
+        public void Finish(ReadOnlySpan<float> bias, Span<float> probabilities)
+        {
+            float wordNorm = _wordSquares == 0 ? 0 : 1 / MathF.Sqrt(_wordSquares);
+            float charNorm = _charSquares == 0 ? 0 : 1 / MathF.Sqrt(_charSquares);
+            Span<float> word = stackalloc float[QuantisedStride];
+            Span<float> chars = stackalloc float[QuantisedStride];
+            _wordLow.CopyTo(word);
+            _wordHigh.CopyTo(word[8..]);
+            _charLow.CopyTo(chars);
+            _charHigh.CopyTo(chars[8..]);
+            for (int c = 0; c < probabilities.Length; c++)
+            {
+                probabilities[c] = bias[c] + (word[c] * wordNorm) + (chars[c] * charNorm);
+            }
+
+            Softmax(probabilities);
+            for (int i = 0; i < _touched; i++)
+            {
+                scratch.Counts[scratch.Touched[i]] = 0;
+            }
         }
     }
 }
