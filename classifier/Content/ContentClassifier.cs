@@ -18,6 +18,12 @@ namespace FilterProxy.Classifier.Content;
 public sealed class ContentClassifier : IContentClassifier
 {
     public const double PhraseScale = 50;
+
+    /// <summary>
+    /// The model reads the first 16K characters of normalised text (about 2,500 words); the phrase lists read it
+    /// all. A page's nature shows long before that, and it keeps a long page from costing the proxy milliseconds.
+    /// </summary>
+    public const int DefaultModelTextLimit = 16 * 1024;
     public const double ReportFloor = 0.2;
     private const int ModelEvidence = 4;
     private const int PhraseEvidence = 3;
@@ -28,8 +34,9 @@ public sealed class ContentClassifier : IContentClassifier
     private readonly Category?[] _labelCategory;
     private readonly int _safe;
 
-    public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null)
+    public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null, int modelTextLimit = DefaultModelTextLimit)
     {
+        ModelTextLimit = modelTextLimit;
         _model = model;
         _normaliser = normaliser ?? TextNormaliser.Default;
 
@@ -46,6 +53,8 @@ public sealed class ContentClassifier : IContentClassifier
     }
 
     public string Name { get; }
+
+    public int ModelTextLimit { get; }
 
     public TextModel Model => _model;
 
@@ -71,7 +80,8 @@ public sealed class ContentClassifier : IContentClassifier
         {
             ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
             Span<float> p = stackalloc float[_model.Classes];
-            _model.Predict(normalised, p);
+            ReadOnlySpan<char> forModel = normalised.Length <= ModelTextLimit ? normalised : normalised[..(normalised[..ModelTextLimit].LastIndexOf(' ') + 1)];
+            _model.Predict(forModel, p);
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
             List<CategoryScore>? scores = null;
@@ -88,7 +98,7 @@ public sealed class ContentClassifier : IContentClassifier
                 all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
                 if (score >= ReportFloor)
                 {
-                    (scores ??= []).Add(new CategoryScore(category, score, Evidence(normalised, i, category, found)));
+                    (scores ??= []).Add(new CategoryScore(category, score, Evidence(forModel, i, category, found)));
                 }
             }
 

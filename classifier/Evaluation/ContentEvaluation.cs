@@ -144,6 +144,12 @@ public sealed class ContentEvaluation
         return figures;
     }
 
+    /// <summary>The macro-F1 over the labels that had examples, or "n/a" when none did.</summary>
+    private string MacroF1Text(string[] labels) =>
+        Confusion.PerLabel().Any(m => m.Support > 0 && labels.Contains(m.Label))
+            ? Confusion.MacroF1(l => labels.Contains(l)).ToString("0.000", CultureInfo.InvariantCulture)
+            : "n/a (no examples)";
+
     public void Write(TextWriter output)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"label",-16} {"support",8} {"precision",10} {"recall",8} {"F1",8}"));
@@ -155,8 +161,8 @@ public sealed class ContentEvaluation
         output.WriteLine();
         Confusion.Write(output);
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"macro-F1 topical (pornography, gambling, drugs, piracy, malware): {Confusion.MacroF1(l => Topical.Contains(l)):0.000}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"macro-F1 hate/abuse/extremism (discrimination, extremism): {Confusion.MacroF1(l => HateAbuseExtremism.Contains(l)):0.000}"));
+        output.WriteLine($"macro-F1 topical (pornography, gambling, drugs, piracy, malware): {MacroF1Text(Topical)}");
+        output.WriteLine($"macro-F1 hate/abuse/extremism (discrimination, extremism): {MacroF1Text(HateAbuseExtremism)}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {Profile}: harmful pages blocked {HarmfulBlocked}/{Harmful} = {HarmfulRecall:0.000}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile {Profile}: false-block rate on safe pages {SafeBlocked}/{Safe} = {SafeBlockRate:0.000}; on help and education pages {HelpBlocked}/{Help} = {HelpBlockRate:0.000}"));
         foreach ((string trick, (int same, int total)) in Obfuscation)

@@ -14,6 +14,8 @@ public sealed class TextNormaliser(FoldTable fold)
 {
     public static TextNormaliser Default { get; } = new(FoldTable.Shipped);
 
+    private static readonly char[] s_asciiLower = [.. Enumerable.Range(0, 128).Select(static c => char.ToLowerInvariant((char)c))];
+
     /// <summary>Normalises <paramref name="text"/> into a rented buffer (return it with <see cref="Return"/>).</summary>
     public (char[] Buffer, int Length) NormalisePooled(ReadOnlySpan<char> text)
     {
@@ -53,6 +55,18 @@ public sealed class TextNormaliser(FoldTable fold)
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
+            if (c < 128)
+            {
+                // Most page text: ASCII folds to itself or to its lower case, one table read.
+                if (w == buffer.Length)
+                {
+                    Ensure(ref buffer, w + 1);
+                }
+
+                buffer[w++] = s_asciiLower[c];
+                continue;
+            }
+
             string? folded;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {

@@ -86,6 +86,8 @@ public sealed class HttpConfig
     public string? MicrosoftTenantContext { get; set; }
     public List<string>? TrustedUpstreamCaFiles { get; set; }
     public List<string>? PhraseLists { get; set; }
+    public string? ContentModel { get; set; }
+    public string? SearchModel { get; set; }
 }
 
 public sealed class DnsConfig

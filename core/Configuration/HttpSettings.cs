@@ -56,4 +56,8 @@ public sealed record HttpSettings
     public IReadOnlyList<string> TrustedUpstreamCaFiles { get; init; } = [];
     /// <summary>Weighted phrase list files for the content check (besides the built-in one).</summary>
     public IReadOnlyList<string> PhraseLists { get; init; } = [];
+    /// <summary>A content model trained with <c>classifier train</c> instead of the shipped one (null: shipped).</summary>
+    public string? ContentModel { get; init; }
+    /// <summary>A search-risk model trained with <c>classifier train --kind search</c> instead of the shipped one.</summary>
+    public string? SearchModel { get; init; }
 }

@@ -51,6 +51,8 @@ public static partial class PolicyCompiler
 
         List<string> caFiles = Files(c.TrustedUpstreamCaFiles, "trustedUpstreamCaFiles");
         List<string> phraseLists = Files(c.PhraseLists, "phraseLists");
+        List<string> contentModel = Files(c.ContentModel is null ? null : [c.ContentModel], "contentModel");
+        List<string> searchModel = Files(c.SearchModel is null ? null : [c.SearchModel], "searchModel");
 
         return new HttpSettings
         {
@@ -68,6 +70,8 @@ public static partial class PolicyCompiler
             MicrosoftTenantContext = c.MicrosoftTenantContext,
             TrustedUpstreamCaFiles = caFiles,
             PhraseLists = phraseLists,
+            ContentModel = contentModel.FirstOrDefault(),
+            SearchModel = searchModel.FirstOrDefault(),
         };
     }
 }

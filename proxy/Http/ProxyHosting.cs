@@ -22,12 +22,25 @@ internal static class ProxyHosting
         services.AddSingleton<LeafCertificateCache>();
         services.AddSingleton<InterceptFallback>();
         services.AddSingleton<TunnelHandler>();
-        services.AddSingleton<IContentClassifier>(new ContentClassifier(ShippedModels.Content, PhraseList.BuiltInAnd(settings.PhraseLists)));
-        services.AddSingleton<ISearchRiskScorer>(_ => ShippedModels.SearchRisk());
+        services.AddSingleton<IContentClassifier>(new ContentClassifier(Load(settings.ContentModel, ShippedModels.Content, ModelFile.Load, "contentModel"), PhraseList.BuiltInAnd(settings.PhraseLists)));
+        services.AddSingleton<ISearchRiskScorer>(Load(settings.SearchModel, ShippedModels.Search, SearchModels.Load, "searchModel").Scorer());
         services.AddSingleton<ContentInspector>();
         services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
         services.AddSingleton<LocalPages>();
         services.AddSingleton<ProxyRequestHandler>();
+    }
+
+    /// <summary>The shipped model, or the school's own from http.contentModel / http.searchModel; a bad file stops the start with the reason.</summary>
+    private static T Load<T>(string? path, T shipped, Func<string, T> load, string key)
+    {
+        try
+        {
+            return path is null ? shipped : load(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException("classifier model", [new ConfigError("http." + key, e.Message)]);
+        }
     }
 
     /// <summary>The explicit proxy port and, when configured, the transparent HTTP and HTTPS ports (HTTP/1.1 to clients).</summary>

@@ -13,7 +13,8 @@ public sealed class ConfigTests
             {
               "profiles": { "ks2": { "connectPorts": [ "443", "ssh", "70000" ], "onScanFailure": "shrug" } },
               "http": { "scanTimeoutMs": 0, "maxConnectionsPerClient": -1, "neverIntercept": [ "bad entry!" ],
-                        "trustedUpstreamCaFiles": [ "missing-ca.pem" ], "phraseLists": [ "missing-phrases.txt" ] }
+                        "trustedUpstreamCaFiles": [ "missing-ca.pem" ], "phraseLists": [ "missing-phrases.txt" ],
+                        "contentModel": "missing.model", "searchModel": "missing-search.model" }
             }
             """);
         string all = string.Join("\n", errors.Select(e => e.ToString()));
@@ -28,6 +29,8 @@ public sealed class ConfigTests
             "http.neverIntercept[0]: 'bad entry!' is not a domain or URL entry",
             "http.trustedUpstreamCaFiles[0]:",
             "http.phraseLists[0]:",
+            "http.contentModel[0]:",
+            "http.searchModel[0]:",
         })
         {
             Assert.Contains(expected, all, StringComparison.Ordinal);

@@ -124,6 +124,37 @@ public sealed partial class GatewayProcessTests : IDisposable
     }
 
     [Fact]
+    public void Run_DamagedContentModel_RefusesToStartAndSaysWhy()
+    {
+        _dir.File("school.model", "FPCM\u0001\u0000\u0000\u0000 a model file cut short");
+        _dir.File("filterproxy.json", """{ "http": { "contentModel": "school.model" } }""");
+        using Process gateway = Start(out List<string> lines);
+        try
+        {
+            Assert.True(gateway.WaitForExit(30_000));
+            gateway.WaitForExit(); // flush redirected output
+            Assert.Equal(2, gateway.ExitCode);
+            string all;
+            lock (lines)
+            {
+                all = string.Join('\n', lines);
+            }
+
+            Assert.Contains("http.contentModel:", all, StringComparison.Ordinal);
+            Assert.Contains("school.model", all, StringComparison.Ordinal);
+            Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!gateway.HasExited)
+            {
+                gateway.Kill(entireProcessTree: true);
+                gateway.WaitForExit(10_000);
+            }
+        }
+    }
+
+    [Fact]
     public void Run_InvalidConfig_RefusesToStartAndSaysWhy()
     {
         _dir.File("filterproxy.json", """{ "listen": { "transparentHttpPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
