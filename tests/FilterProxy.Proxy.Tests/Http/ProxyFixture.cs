@@ -72,6 +72,24 @@ public sealed class ProxyFixture : IAsyncLifetime
         throw new Xunit.Sdk.XunitException("no matching event; recent: " + string.Join("\n", pipeline.Recent().TakeLast(10)));
     }
 
+    /// <summary>Waits (up to 5 s) until at least <paramref name="count"/> events match; returns them, oldest first.</summary>
+    public async Task<List<FilterEvent>> EventsAsync(Func<FilterEvent, bool> match, int count)
+    {
+        EventPipeline pipeline = _app.Services.GetRequiredService<EventPipeline>();
+        for (int i = 0; i < 100; i++)
+        {
+            List<FilterEvent> found = [.. pipeline.Recent().Where(match)];
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"fewer than {count} matching events; recent: " + string.Join("\n", pipeline.Recent().TakeLast(10)));
+    }
+
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
