@@ -61,12 +61,15 @@ public static class ModelFile
         File.Move(temporary, path, overwrite: true);
     }
 
-    public static TextModel Load(string path)
+    public static TextModel Load(string path) => Load(path, Read);
+
+    /// <summary>Reads a model file with <paramref name="read"/>; a damaged file's error names the file.</summary>
+    public static T Load<T>(string path, Func<Stream, T> read)
     {
         using FileStream file = File.OpenRead(path);
         try
         {
-            return Read(file);
+            return read(file);
         }
         catch (InvalidDataException e)
         {

@@ -43,18 +43,7 @@ public sealed record SearchModels(TextModel Levels, TextModel Themes)
 
     public static SearchModels Read(Stream stream) => new(ModelFile.Read(stream), ModelFile.Read(stream));
 
-    public static SearchModels Load(string path)
-    {
-        using FileStream file = File.OpenRead(path);
-        try
-        {
-            return Read(file);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
-    }
+    public static SearchModels Load(string path) => ModelFile.Load(path, Read);
 
     public void Save(string path)
     {

@@ -146,6 +146,33 @@ public sealed class TextModel
         public int[] Touched = new int[4096];
         public readonly float[] Word = new float[stride];
         public readonly float[] Char = new float[stride];
+
+        /// <summary>Counts one occurrence of <paramref name="row"/>; returns how much its count's square grew (2n + 1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public long Count(int row, ref int touched)
+        {
+            ref int count = ref Counts[row];
+            if (count == 0)
+            {
+                if (touched == Touched.Length)
+                {
+                    Array.Resize(ref Touched, Touched.Length * 2);
+                }
+
+                Touched[touched++] = row;
+            }
+
+            return (2L * count++) + 1;
+        }
+
+        /// <summary>Zeroes the counts of the rows touched, ready for the next call.</summary>
+        public void Reset(int touched)
+        {
+            for (int i = 0; i < touched; i++)
+            {
+                Counts[Touched[i]] = 0;
+            }
+        }
     }
 
     private struct ScoreVisitor(float[] weights, int stride, Scratch scratch) : IFeatureVisitor
@@ -157,19 +184,7 @@ public sealed class TextModel
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Feature(int row, bool word, int start, int length)
         {
-            ref int count = ref scratch.Counts[row];
-            if (count == 0)
-            {
-                if (_touched == scratch.Touched.Length)
-                {
-                    Array.Resize(ref scratch.Touched, scratch.Touched.Length * 2);
-                }
-
-                scratch.Touched[_touched++] = row;
-            }
-
-            long squares = (2L * count) + 1;
-            count++;
+            long squares = scratch.Count(row, ref _touched);
             ref float acc = ref MemoryMarshal.GetArrayDataReference(word ? scratch.Word : scratch.Char);
             if (word)
             {
@@ -199,10 +214,7 @@ public sealed class TextModel
             }
 
             Softmax(probabilities);
-            for (int i = 0; i < _touched; i++)
-            {
-                scratch.Counts[scratch.Touched[i]] = 0;
-            }
+            scratch.Reset(_touched);
 
             Array.Clear(scratch.Word);
             Array.Clear(scratch.Char);
@@ -223,19 +235,7 @@ public sealed class TextModel
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Feature(int row, bool word, int start, int length)
         {
-            ref int count = ref scratch.Counts[row];
-            if (count == 0)
-            {
-                if (_touched == scratch.Touched.Length)
-                {
-                    Array.Resize(ref scratch.Touched, scratch.Touched.Length * 2);
-                }
-
-                scratch.Touched[_touched++] = row;
-            }
-
-            long squares = (2L * count) + 1;
-            count++;
+            long squares = scratch.Count(row, ref _touched);
             Vector128<sbyte> q = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(quantised), (nuint)(row * QuantisedStride));
             Vector256<float> low = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q));
             Vector256<float> high = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(q.AsByte(), 8).AsSByte()));
@@ -270,10 +270,7 @@ public sealed class TextModel
             }
 
             Softmax(probabilities);
-            for (int i = 0; i < _touched; i++)
-            {
-                scratch.Counts[scratch.Touched[i]] = 0;
-            }
+            scratch.Reset(_touched);
         }
     }
 }

@@ -128,6 +128,27 @@ public sealed partial class GatewayProcessTests : IDisposable
     {
         _dir.File("school.model", "FPCM\u0001\u0000\u0000\u0000 a model file cut short");
         _dir.File("filterproxy.json", """{ "http": { "contentModel": "school.model" } }""");
+
+        string all = RunUntilRefused();
+
+        Assert.Contains("http.contentModel:", all, StringComparison.Ordinal);
+        Assert.Contains("school.model", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_InvalidConfig_RefusesToStartAndSaysWhy()
+    {
+        _dir.File("filterproxy.json", """{ "listen": { "transparentHttpPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
+
+        string all = RunUntilRefused();
+
+        Assert.Contains("listen.transparentHttpPort: -1 is not a port number", all, StringComparison.Ordinal);
+        Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the gateway, which must refuse to start (exit 2, "did not start"); returns everything it printed.</summary>
+    private string RunUntilRefused()
+    {
         using Process gateway = Start(out List<string> lines);
         try
         {
@@ -140,9 +161,8 @@ public sealed partial class GatewayProcessTests : IDisposable
                 all = string.Join('\n', lines);
             }
 
-            Assert.Contains("http.contentModel:", all, StringComparison.Ordinal);
-            Assert.Contains("school.model", all, StringComparison.Ordinal);
             Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
+            return all;
         }
         finally
         {
@@ -150,35 +170,6 @@ public sealed partial class GatewayProcessTests : IDisposable
             {
                 gateway.Kill(entireProcessTree: true);
                 gateway.WaitForExit(10_000);
-            }
-        }
-    }
-
-    [Fact]
-    public void Run_InvalidConfig_RefusesToStartAndSaysWhy()
-    {
-        _dir.File("filterproxy.json", """{ "listen": { "transparentHttpPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
-        using Process gateway = Start(out List<string> lines);
-        try
-        {
-            Assert.True(gateway.WaitForExit(30_000));
-            gateway.WaitForExit(); // flush redirected output
-            Assert.Equal(2, gateway.ExitCode);
-            string all;
-            lock (lines)
-            {
-                all = string.Join('\n', lines);
-            }
-
-            Assert.Contains("listen.transparentHttpPort: -1 is not a port number", all, StringComparison.Ordinal);
-            Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
-            Assert.Contains("FilterProxy did not start", all, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (!gateway.HasExited)
-            {
-                gateway.Kill(entireProcessTree: true);
             }
         }
     }
