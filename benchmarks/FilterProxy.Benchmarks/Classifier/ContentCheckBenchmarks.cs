@@ -23,6 +23,7 @@ public class ContentCheckBenchmarks
     private ContentClassifier _wholeText = null!;
     private ContentSample _page;
     private ContentSample _gambling;
+    private ContentSample _text1K;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +31,7 @@ public class ContentCheckBenchmarks
         _phrases = new WeightedPhraseClassifier(PhraseList.BuiltIn());
         _model = ShippedModels.ContentClassifier();
         _wholeText = new ContentClassifier(ShippedModels.Content, PhraseList.BuiltIn(), modelTextLimit: int.MaxValue);
+        _text1K = new ContentSample(ContentKind.Text, Encoding.UTF8.GetBytes(Page100K()[..1024]), "utf-8", "bench.test");
         _page = new ContentSample(ContentKind.Html, Encoding.UTF8.GetBytes(Page100K()), "utf-8", "bench.test");
         // A gambling page of the same size: the same markup with a third of its paragraphs about betting.
         int paragraph = 0;
@@ -57,6 +59,10 @@ public class ContentCheckBenchmarks
 
     [Benchmark]
     public int Model_GamblingPage100K() => _model.ClassifyAsync(_gambling, default).Result.Scores.Count;
+
+    /// <summary>A 1 KB text/plain response (the proxy benchmark's small file is scanned too).</summary>
+    [Benchmark]
+    public int Model_Text1K() => _model.ClassifyAsync(_text1K, default).Result.Scores.Count;
 
     /// <summary>Normalisation alone, over the page's extracted text.</summary>
     [Benchmark]
