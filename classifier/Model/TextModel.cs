@@ -104,6 +104,7 @@ public sealed class TextModel
             t_scratch = scratch = new Scratch(Math.Max(Header.Features.Rows, scratch?.Counts.Length ?? 0), Math.Max(Stride, scratch?.Word.Length ?? 0));
         }
 
+        scratch.Begin(text.Length);
         if (_quantised is not null)
         {
             var quantised = new QuantisedVisitor(_quantised, _rowScale!, scratch);
@@ -142,32 +143,92 @@ public sealed class TextModel
     /// <summary>Per-call working memory: feature counts (for the L2 norms), the rows touched, two score accumulators.</summary>
     private sealed class Scratch(int rows, int stride)
     {
+        /// <summary>Short texts count in a small hash table (slots of row + 1 and count) that stays in cache.</summary>
+        private const int MaxTableSlots = 1 << 14;
+
         public readonly int[] Counts = new int[rows];
+        public readonly long[] Table = new long[MaxTableSlots];
         public int[] Touched = new int[4096];
         public readonly float[] Word = new float[stride];
         public readonly float[] Char = new float[stride];
+        private int _mask;
+        private int _shift;
+
+        /// <summary>Chooses where this call counts: the small table when the text's features fit it at half load.</summary>
+        public void Begin(int textLength)
+        {
+            long features = 5L * (textLength + 1);
+            int slots = (int)Math.Min(MaxTableSlots, BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, features * 2)));
+            _mask = features * 2 <= MaxTableSlots ? slots - 1 : 0;
+            _shift = 32 - BitOperations.Log2((uint)slots);
+        }
 
         /// <summary>Counts one occurrence of <paramref name="row"/>; returns how much its count's square grew (2n + 1).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public long Count(int row, ref int touched)
         {
+            if (_mask != 0)
+            {
+                return CountInTable(row, ref touched);
+            }
+
             ref int count = ref Counts[row];
             if (count == 0)
             {
-                if (touched == Touched.Length)
-                {
-                    Array.Resize(ref Touched, Touched.Length * 2);
-                }
-
-                Touched[touched++] = row;
+                Touch(row, ref touched);
             }
 
             return (2L * count++) + 1;
         }
 
-        /// <summary>Zeroes the counts of the rows touched, ready for the next call.</summary>
+        private long CountInTable(int row, ref int touched)
+        {
+            long key = (long)(row + 1) << 32;
+            int slot = (int)(((uint)row * 0x9E3779B1u) >> _shift);
+            while (true)
+            {
+                ref long entry = ref Table[slot];
+                if (entry == 0)
+                {
+                    entry = key | 1;
+                    Touch(slot, ref touched);
+                    return 1;
+                }
+
+                if ((entry & ~0xFFFFFFFFL) == key)
+                {
+                    long count = entry & 0xFFFFFFFFL;
+                    entry++;
+                    return (2 * count) + 1;
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+        }
+
+        private void Touch(int index, ref int touched)
+        {
+            if (touched == Touched.Length)
+            {
+                Array.Resize(ref Touched, Touched.Length * 2);
+            }
+
+            Touched[touched++] = index;
+        }
+
+        /// <summary>Zeroes the counts (or table slots) touched, ready for the next call.</summary>
         public void Reset(int touched)
         {
+            if (_mask != 0)
+            {
+                for (int i = 0; i < touched; i++)
+                {
+                    Table[Touched[i]] = 0;
+                }
+
+                return;
+            }
+
             for (int i = 0; i < touched; i++)
             {
                 Counts[Touched[i]] = 0;
