@@ -5,6 +5,7 @@ using FilterProxy.Classifier.Training;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Content;
+using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Classifier.Model;
 
@@ -16,21 +17,13 @@ public static class ModelTraining
 {
     public const string EvaluationProfile = "ks2";
 
+    /// <summary>A built-in profile's blocked categories and content threshold, as the policy compiler builds them.</summary>
     public static (CategorySet Blocked, double Threshold) Profile(string name)
     {
-        ProfileConfig profile = DefaultPolicy.Profiles.TryGetValue(name, out ProfileConfig? p)
-            ? p
-            : throw new ArgumentException($"unknown built-in profile '{name}' (one of: {string.Join(", ", DefaultPolicy.Profiles.Keys)})");
-        var blocked = CategorySet.Empty;
-        foreach (string category in profile.BlockedCategories ?? [])
-        {
-            if (Categories.TryParse(category, out Category? c))
-            {
-                blocked = blocked.Add(c.Value);
-            }
-        }
-
-        return (blocked, profile.ContentThreshold ?? 0.7);
+        CompiledConfig defaults = PolicyCompiler.Compile(ConfigLoader.Load(null, new Dictionary<string, string>()));
+        Profile profile = defaults.Profiles.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"unknown built-in profile '{name}' (one of: {string.Join(", ", defaults.Profiles.Select(static p => p.Name))})");
+        return (profile.Blocked, profile.ContentThreshold);
     }
 
     public static (TextModel Model, ContentEvaluation? HeldOut) TrainContent(TrainingData data, TrainingOptions options, IEnumerable<WeightedPhrase> phrases, Action<string>? progress = null)

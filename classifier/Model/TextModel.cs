@@ -27,14 +27,14 @@ public sealed class TextModel
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride)
+    internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride, bool quantise = true)
     {
         Header = header;
         _weights = weights;
         _bias = bias;
         Stride = stride;
         Classes = header.Labels.Count;
-        if (Classes <= QuantisedStride && Avx2.IsSupported && Fma.IsSupported)
+        if (quantise && Classes <= QuantisedStride && Avx2.IsSupported && Fma.IsSupported)
         {
             (_quantised, _rowScale) = Quantise(weights, stride, Classes, header.Features.Rows);
         }
@@ -72,6 +72,9 @@ public sealed class TextModel
             : throw new ArgumentException("a model's labels and features cannot change", nameof(header));
 
     public int Classes { get; }
+
+    /// <summary>The same model scored with full float weights (the path for machines without AVX2; tests compare the two).</summary>
+    internal TextModel WithoutQuantisation() => new(Header, _weights, _bias, Stride, quantise: false);
 
     /// <summary>Floats per weight row (classes rounded up to whole vectors).</summary>
     internal int Stride { get; }
@@ -116,6 +119,19 @@ public sealed class TextModel
         var visitor = new ScoreVisitor(_weights, Stride, scratch);
         Featurizer.Visit(Header.Features, text, ref visitor);
         visitor.Finish(_bias, probabilities[..Classes]);
+    }
+
+    /// <summary>bias + each block's sums ÷ that block's L2 norm, then softmax: the end of both scoring loops.</summary>
+    private static void Score(ReadOnlySpan<float> bias, ReadOnlySpan<float> word, ReadOnlySpan<float> chars, long wordSquares, long charSquares, Span<float> probabilities)
+    {
+        float wordNorm = wordSquares == 0 ? 0 : 1 / MathF.Sqrt(wordSquares);
+        float charNorm = charSquares == 0 ? 0 : 1 / MathF.Sqrt(charSquares);
+        for (int c = 0; c < probabilities.Length; c++)
+        {
+            probabilities[c] = bias[c] + (word[c] * wordNorm) + (chars[c] * charNorm);
+        }
+
+        Softmax(probabilities);
     }
 
     /// <summary>Softmax in place.</summary>
@@ -267,16 +283,8 @@ public sealed class TextModel
 
         public void Finish(ReadOnlySpan<float> bias, Span<float> probabilities)
         {
-            float wordNorm = _wordSquares == 0 ? 0 : 1 / MathF.Sqrt(_wordSquares);
-            float charNorm = _charSquares == 0 ? 0 : 1 / MathF.Sqrt(_charSquares);
-            for (int c = 0; c < probabilities.Length; c++)
-            {
-                probabilities[c] = bias[c] + (scratch.Word[c] * wordNorm) + (scratch.Char[c] * charNorm);
-            }
-
-            Softmax(probabilities);
+            Score(bias, scratch.Word, scratch.Char, _wordSquares, _charSquares, probabilities);
             scratch.Reset(_touched);
-
             Array.Clear(scratch.Word);
             Array.Clear(scratch.Char);
         }
@@ -317,20 +325,13 @@ public sealed class TextModel
 
         public void Finish(ReadOnlySpan<float> bias, Span<float> probabilities)
         {
-            float wordNorm = _wordSquares == 0 ? 0 : 1 / MathF.Sqrt(_wordSquares);
-            float charNorm = _charSquares == 0 ? 0 : 1 / MathF.Sqrt(_charSquares);
             Span<float> word = stackalloc float[QuantisedStride];
             Span<float> chars = stackalloc float[QuantisedStride];
             _wordLow.CopyTo(word);
             _wordHigh.CopyTo(word[8..]);
             _charLow.CopyTo(chars);
             _charHigh.CopyTo(chars[8..]);
-            for (int c = 0; c < probabilities.Length; c++)
-            {
-                probabilities[c] = bias[c] + (word[c] * wordNorm) + (chars[c] * charNorm);
-            }
-
-            Softmax(probabilities);
+            Score(bias, word, chars, _wordSquares, _charSquares, probabilities);
             scratch.Reset(_touched);
         }
     }

@@ -104,7 +104,7 @@ public sealed class SearchPhrases
         return (strongest, benign);
     }
 
-    private static bool Contains(ReadOnlySpan<char> text, SearchPhrase p)
+    internal static bool Contains(ReadOnlySpan<char> text, SearchPhrase p)
     {
         int from = 0;
         while (from < text.Length)

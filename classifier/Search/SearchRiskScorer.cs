@@ -109,9 +109,18 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
     /// <summary>First person or a method: "i", "me", "my", "myself", "how to", "tonight", "painless", "best way".</summary>
     private static bool HasIntent(ReadOnlySpan<char> text)
     {
-        string padded = " " + text.ToString() + " ";
-        return s_intent.Any(cue => padded.Contains(cue, StringComparison.Ordinal));
+        foreach (SearchPhrase cue in s_intent)
+        {
+            if (SearchPhrases.Contains(text, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    private static readonly string[] s_intent = [" i ", " me ", " my ", " myself ", " im ", " how to ", " tonight ", " painless ", " best way ", " quickest ", " without "];
+    private static readonly SearchPhrase[] s_intent =
+        [.. new[] { "i", "me", "my", "myself", "im", "how to", "tonight", "painless", "best way", "quickest", "without" }
+            .Select(static cue => new SearchPhrase(cue, 0, "intent", false, "built-in", 0))];
 }

@@ -75,6 +75,24 @@ public sealed class TrainerTests
         }
     }
 
+    [Theory]
+    [InlineData("online casino free spins and the best betting odds tonight ")]
+    [InlineData("the water cycle evaporation condensation precipitation ")]
+    public void QuantisedScoring_AgreesWithFullWeights(string text)
+    {
+        // The 8-bit rows (AVX2 machines) and the float rows (the fallback) must give the same answer to within rounding.
+        TextModel model = ShippedModels.Content;
+        float[] quantised = new float[model.Classes];
+        float[] full = new float[model.Classes];
+        model.Predict(text, quantised);
+        model.WithoutQuantisation().Predict(text, full);
+
+        for (int i = 0; i < full.Length; i++)
+        {
+            Assert.Equal(full[i], quantised[i], 0.02f);
+        }
+    }
+
     [Fact]
     public void DamagedModelFiles_AreRefusedWithTheReason()
     {
