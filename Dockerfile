@@ -9,17 +9,23 @@ COPY core/FilterProxy.Core.csproj core/
 COPY admin/FilterProxy.Admin.csproj admin/
 COPY classifier/FilterProxy.Classifier.csproj classifier/
 COPY events/FilterProxy.Events.csproj events/
+COPY identity/FilterProxy.Identity.csproj identity/
 COPY proxy/FilterProxy.csproj proxy/
 RUN dotnet restore proxy/FilterProxy.csproj -r linux-x64
 COPY core/ core/
 COPY admin/ admin/
 COPY classifier/ classifier/
 COPY events/ events/
+COPY identity/ identity/
 COPY proxy/ proxy/
 # ReadyToRun: precompiled code, so a fresh container answers at full speed without a JIT warm-up.
 RUN dotnet publish proxy/FilterProxy.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# OpenLDAP's client library: System.DirectoryServices.Protocols loads it for proxy sign-in against the directory.
+RUN apt-get update \
+    && (apt-get install -y --no-install-recommends libldap2 || apt-get install -y --no-install-recommends libldap-2.5-0) \
+    && rm -rf /var/lib/apt/lists/*
 # Lists, the embedded store and the school CA live in one volume owned by the non-root user.
 RUN mkdir -p /var/lib/filterproxy && chown "$APP_UID" /var/lib/filterproxy
 WORKDIR /var/lib/filterproxy

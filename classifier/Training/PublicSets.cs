@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FilterProxy.Core.Text;
 
 namespace FilterProxy.Classifier.Training;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FilterProxy.Classifier.Extraction;
 using FilterProxy.Core.Content;
+using FilterProxy.Core.Text;
 
 namespace FilterProxy.Classifier.Training;
 

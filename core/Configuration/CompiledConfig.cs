@@ -1,3 +1,4 @@
+using FilterProxy.Core.Identity;
 using FilterProxy.Core.Lists;
 using FilterProxy.Core.Networks;
 using FilterProxy.Core.Policy;
@@ -47,10 +48,11 @@ public sealed class CompiledConfig
     public IpRangeMap<object> AllowedClients { get; }
     public IReadOnlyList<ListSource> Lists { get; }
     public string? Source { get; }
+    public IdentitySettings Identity { get; init; } = new();
 
     public string ListFingerprint => ListCatalogBuilder.Fingerprint(Lists);
 
     public PolicySnapshot ToSnapshot(ListCatalog catalog, DateTimeOffset now) => new(
         Settings, TimeZone, Profiles, UnknownClientProfile, Groups, catalog, Exceptions, ExceptionRules,
-        new SuspensionTable(Suspensions), AllowedClients, Source, now);
+        new SuspensionTable(Suspensions), AllowedClients, Source, now) { Identity = Identity };
 }

@@ -21,6 +21,7 @@ public sealed class FilterProxyConfig
     public DnsConfig? Dns { get; set; }
     public HttpConfig? Http { get; set; }
     public EventsConfig? Events { get; set; }
+    public IdentityConfig? Identity { get; set; }
 }
 
 public sealed class EventsConfig
@@ -182,4 +183,80 @@ public sealed class ListConfig
     public string? Category { get; set; }
     public Dictionary<string, string?>? CategoryMap { get; set; }
     public double? RefreshMinutes { get; set; }
+}
+
+public sealed class IdentityConfig
+{
+    public List<DeviceConfig?>? Devices { get; set; }
+    public List<LeaseConfig?>? Leases { get; set; }
+    public List<string>? People { get; set; }
+    public LdapConfig? Ldap { get; set; }
+    public List<AccountConfig?>? Accounts { get; set; }
+    public Dictionary<string, string?>? RoleProfiles { get; set; }
+    public Dictionary<string, string?>? YearProfiles { get; set; }
+    public Dictionary<string, string?>? VulnerableProfiles { get; set; }
+    public List<SignInConfig?>? SignIn { get; set; }
+    public int? AuthCacheSeconds { get; set; }
+    public int? LockoutFailures { get; set; }
+    public int? LockoutMinutes { get; set; }
+    public int? PortalIdleSeconds { get; set; }
+    public int? PortalMaxHours { get; set; }
+    public int? SessionSyncSeconds { get; set; }
+}
+
+public sealed class DeviceConfig
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? Mac { get; set; }
+    public string? Ip { get; set; }
+    public string? Owner { get; set; }
+    public string? Type { get; set; }
+    public string? Profile { get; set; }
+}
+
+public sealed class LeaseConfig
+{
+    public string? Path { get; set; }
+    /// <summary>isc (dhcpd.leases), dnsmasq, or kea (Kea's memfile CSV).</summary>
+    public string? Format { get; set; }
+}
+
+public sealed class LdapConfig
+{
+    /// <summary>ldap://host:port (ldaps:// for TLS).</summary>
+    public string? Url { get; set; }
+    public string? BindDn { get; set; }
+    public string? BindPassword { get; set; }
+    public string? BaseDn { get; set; }
+    /// <summary>The search that finds a user by name; {0} is the escaped user name. Default (|(uid={0})(sAMAccountName={0})).</summary>
+    public string? UserFilter { get; set; }
+    /// <summary>The search that finds a user's groups; {0} is the user's DN, {1} the user name. Default (|(member={0})(memberUid={1})(uniqueMember={0})).</summary>
+    public string? GroupFilter { get; set; }
+    public string? DisplayNameAttribute { get; set; }
+    /// <summary>Group (CN or full DN) → profile. A user in several mapped groups gets the strictest of them.</summary>
+    public Dictionary<string, string?>? GroupProfiles { get; set; }
+    /// <summary>Group (CN or DN) whose members are treated as vulnerable.</summary>
+    public List<string>? VulnerableGroups { get; set; }
+    public int? TimeoutMs { get; set; }
+}
+
+public sealed class AccountConfig
+{
+    public string? User { get; set; }
+    /// <summary>pbkdf2-sha256$iterations$salt$hash, as printed by `identity hash-password`.</summary>
+    public string? PasswordHash { get; set; }
+}
+
+public sealed class SignInConfig
+{
+    public List<string>? Networks { get; set; }
+    /// <summary>off, local, ldap, or any (local accounts first, then LDAP).</summary>
+    public string? ProxyAuth { get; set; }
+    /// <summary>Refuse unidentified clients on the explicit proxy (407) instead of filtering them as unknown.</summary>
+    public bool? Required { get; set; }
+    /// <summary>Redirect unidentified clients' plain HTTP to the sign-in page (transparent mode).</summary>
+    public bool? Portal { get; set; }
+    public string? TrustedHeader { get; set; }
+    public List<string>? TrustedHeaderFrom { get; set; }
 }

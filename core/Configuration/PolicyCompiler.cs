@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using FilterProxy.Core.Categories;
+using FilterProxy.Core.Identity;
 using FilterProxy.Core.Lists;
 using FilterProxy.Core.Networks;
 using FilterProxy.Core.Policy;
@@ -48,11 +49,12 @@ public static partial class PolicyCompiler
             CompileExceptions(config.Exceptions, byName, groups, e);
         List<Suspension> suspensions = CompileSuspensions(config.Suspensions, e);
         List<ListSource> lists = CompileLists(config.Lists, baseDirectory, e);
+        IdentitySettings identity = CompileIdentity(config.Identity, baseDirectory, byName, e);
 
         errors = e;
         return e.Count > 0 || unknown is null
             ? null
-            : new CompiledConfig(settings, timeZone, profiles, unknown, groups, exceptions, exceptionRules, suspensions, allowedClients, lists, source);
+            : new CompiledConfig(settings, timeZone, profiles, unknown, groups, exceptions, exceptionRules, suspensions, allowedClients, lists, source) { Identity = identity };
     }
 
     private static GatewaySettings CompileSettings(FilterProxyConfig config, string baseDirectory, List<ConfigError> e)

@@ -28,6 +28,14 @@ public sealed record FilterEvent
     public string? ClientIp { get; init; }
     public string? Device { get; init; }
     public string? User { get; init; }
+    /// <summary>The person's name as the school's records or directory give it.</summary>
+    public string? DisplayName { get; init; }
+    /// <summary>How the user or device was established: static, dhcp, proxy-auth, portal, header; "none" when unknown.</summary>
+    public string? IdentitySource { get; init; }
+    /// <summary>How far the user named can be trusted: high (a password or SSO agent), medium, low (a device's owner), none.</summary>
+    public string? IdentityConfidence { get; init; }
+    /// <summary>The person is flagged vulnerable: filtered more strictly, alerts one level more urgent. Null when not.</summary>
+    public bool? Vulnerable { get; init; }
     public string? Profile { get; init; }
     public string? Method { get; init; }
     public string? Host { get; init; }

@@ -25,6 +25,9 @@ public readonly ref struct FilterRequest
     /// <summary>An explicit profile (from identity, or the check command); otherwise the client's group decides.</summary>
     public string? Profile { get; init; }
 
+    /// <summary>The person is flagged vulnerable: the profile that decides is replaced by its stricter mapping (identity.vulnerableProfiles).</summary>
+    public bool Vulnerable { get; init; }
+
     /// <summary>When the request happens; default means "now" by the evaluator's clock.</summary>
     public DateTimeOffset Time { get; init; }
 

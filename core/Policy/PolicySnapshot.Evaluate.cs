@@ -20,6 +20,10 @@ public sealed partial class PolicySnapshot
 
         ClientGroup? group = request.Client is null || Groups.Count == 0 ? null : GroupMap.Find(request.Client);
         Profile profile = ResolveProfile(request.Profile, group, out bool fallback);
+        if (request.Vulnerable)
+        {
+            profile = Stricter(profile);
+        }
 
         if (!HostName.TryPrepare(request.Host, out ReadOnlySpan<char> host, out bool isIp))
         {
@@ -151,6 +155,10 @@ public sealed partial class PolicySnapshot
 
         return group?.Profile ?? UnknownClientProfile;
     }
+
+    /// <summary>The profile a vulnerable person gets instead of <paramref name="profile"/> (itself when none is mapped).</summary>
+    public Profile Stricter(Profile profile) =>
+        Identity.VulnerableProfiles.TryGetValue(profile.Name, out string? stricter) && _profiles.TryGetValue(stricter, out Profile? p) ? p : profile;
 
     private Decision Listed(Verdict verdict, DecisionReason reason, Profile profile, ClientGroup? group, CategorySet categories, Category category, PolicyRule? rule, UrlPrefix? urlMatch, ref DomainMatches matches, bool fallback, DateTimeOffset now)
     {

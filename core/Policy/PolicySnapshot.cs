@@ -49,6 +49,9 @@ public sealed partial class PolicySnapshot
 
     public GatewaySettings Settings { get; }
 
+    /// <summary>Devices, lease files, people files and sign-in paths (resolved by the gateway's identity service).</summary>
+    public Identity.IdentitySettings Identity { get; init; } = new();
+
     public TimeZoneInfo TimeZone { get; }
 
     public IReadOnlyList<Profile> Profiles { get; }
@@ -80,6 +83,11 @@ public sealed partial class PolicySnapshot
 
     /// <summary>Increases with every swap (set by <see cref="PolicySnapshotHolder"/>).</summary>
     public long Version { get; internal set; }
+
+    /// <summary>An unidentified client in a sign-in (portal) network: no person, the unknown-client profile.</summary>
+    public FilterProxy.Core.Identity.ClientIdentity UnknownIdentity => _unknownIdentity ??= new FilterProxy.Core.Identity.ClientIdentity(null, null, FilterProxy.Core.Identity.IdentitySource.None, UnknownClientProfile.Name, false);
+
+    private FilterProxy.Core.Identity.ClientIdentity? _unknownIdentity;
 
     public Profile? FindProfile(string name) => _profiles.GetValueOrDefault(name);
 

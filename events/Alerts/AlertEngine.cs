@@ -149,6 +149,12 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
     private void Raise(FilterEvent e, string subject, string rule, AlertSeverity severity, string title, string? theme, AlertSettings s)
     {
         DateTimeOffset now = time.GetUtcNow();
+        if (e.Vulnerable == true)
+        {
+            severity = severity < AlertSeverity.Critical ? severity + 1 : severity; // a vulnerable pupil's alerts are one level more urgent
+            title += " (vulnerable pupil)";
+        }
+
         if (_open.TryGetValue((subject, rule), out Alert? open) && now - open.Updated < s.Throttle)
         {
             bool escalate = severity > open.Severity;

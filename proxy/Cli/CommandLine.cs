@@ -4,7 +4,8 @@ namespace FilterProxy.Cli;
 
 /// <summary>
 /// The FilterProxy command line: <c>run</c> (the default), <c>check</c>, <c>lists import|stats</c>, <c>health</c>,
-/// <c>events query|export</c>, <c>alerts list|acknowledge|resolve|note</c>, <c>audit list|verify</c>, <c>policy publish</c>.
+/// <c>events query|export</c>, <c>alerts list|acknowledge|resolve|note</c>, <c>audit list|verify</c>, <c>policy publish</c>,
+/// <c>identity hash-password|check</c>, <c>classifier …</c>.
 /// </summary>
 internal static class CommandLine
 {
@@ -32,6 +33,7 @@ internal static class CommandLine
         root.Subcommands.Add(AuditCommand.Create(output, error));
         root.Subcommands.Add(PolicyCommand.Create(output, error));
         root.Subcommands.Add(ClassifierCommand.Create(output, error));
+        root.Subcommands.Add(IdentityCommand.Create(output, error));
         root.Subcommands.Add(ClassifyCommands.Classify(output, error));
         root.Subcommands.Add(ClassifyCommands.SearchRisk(output, error));
         root.SetAction((parse, ct) => RunCommand.RunAsync(parse.GetValue(ConfigOption), output, error, ct));

@@ -1,9 +1,11 @@
 using System.Net;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Lists;
+using FilterProxy.Core.Identity;
 using FilterProxy.Core.Policy;
 using FilterProxy.Dns.Cache;
 using FilterProxy.Dns.Wire;
+using FilterProxy.Identity;
 
 namespace FilterProxy.Dns;
 
@@ -14,7 +16,7 @@ namespace FilterProxy.Dns;
 /// Order: not a query → drop; malformed → FORMERR; client outside allowedClients → REFUSED; over its
 /// rate → REFUSED; the canary → NXDOMAIN; a local name → its addresses; then the policy decision.
 /// </summary>
-internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCache cache, DnsRateLimiter limiter, DnsUpstreams upstreams, TimeProvider time)
+internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCache cache, DnsRateLimiter limiter, DnsUpstreams upstreams, RequestIdentifier identifier, TimeProvider time)
 {
     public DnsCache Cache => cache;
 
@@ -65,7 +67,8 @@ internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCac
         string? safeTarget = null;
         if (!qname.IsEmpty)
         {
-            var request = new FilterRequest { Host = qname, Client = client, Time = time.GetUtcNow() };
+            ClientIdentity who = result.Identity = identifier.ForQuery(client, snapshot);
+            var request = new FilterRequest { Host = qname, Client = client, Time = time.GetUtcNow(), User = who.User, Profile = who.Profile, Vulnerable = who.Vulnerable };
             result.Decision = snapshot.Evaluate(in request, request.Time);
             result.HasDecision = true;
             if (result.Decision.IsBlocked)
@@ -126,7 +129,8 @@ internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCac
     {
         foreach (string alias in aliases)
         {
-            var request = new FilterRequest { Host = alias, Client = client, Time = time.GetUtcNow() };
+            ClientIdentity who = identifier.ForQuery(client, snapshot);
+            var request = new FilterRequest { Host = alias, Client = client, Time = time.GetUtcNow(), User = who.User, Profile = who.Profile, Vulnerable = who.Vulnerable };
             if (snapshot.Evaluate(in request, request.Time).IsBlocked)
             {
                 return alias;

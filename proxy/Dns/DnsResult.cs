@@ -38,6 +38,8 @@ internal struct DnsResult
     public int Rcode;
     public DnsQuery Query;
     public bool HasDecision;
+    /// <summary>Who asked (session or device), when the decision was made.</summary>
+    public FilterProxy.Core.Identity.ClientIdentity? Identity;
     public Decision Decision;
     /// <summary>For a safe-search answer: the vendor's safe host.</summary>
     public string? SafeTarget;

@@ -9,6 +9,7 @@ using FilterProxy.Dns.Cache;
 using FilterProxy.Dns.Server;
 using FilterProxy.Events;
 using FilterProxy.Http;
+using FilterProxy.Identity;
 using FilterProxy.Tls;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
@@ -76,6 +77,7 @@ internal sealed class GatewayApp : IAsyncDisposable
             holder.Swap(snapshot);
         }
 
+        IdentityStack identity = await IdentityStack.CreateAsync(holder, events.Store, time);
         await PolicyReloader.AuditAsync(events.Store, context, shared, snapshot, "start", time, eventLoggers.CreateLogger("FilterProxy"));
         SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
         DnsSettings dns = snapshot.Settings.Dns;
@@ -128,6 +130,10 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton(keywords);
         builder.Services.AddSingleton(shared);
         builder.Services.AddSingleton<IEventSink>(events.Pipeline);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton<RequestIdentifier>();
+        builder.Services.AddSingleton<PortalPages>();
+        builder.Services.AddHostedService<IdentityWatcher>();
         builder.Services.AddSingleton<EventServices>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventServices>());
         builder.Services.AddHostedService<SharedPolicySubscriber>();
@@ -181,7 +187,9 @@ internal sealed class GatewayApp : IAsyncDisposable
     {
         await _app.StopAsync();
         EventStack events = _app.Services.GetRequiredService<EventStack>();
+        IdentityStack identity = _app.Services.GetRequiredService<IdentityStack>();
         await _app.DisposeAsync();
+        await identity.DisposeAsync();
         await events.DisposeAsync(); // after the pipeline has drained
     }
 }

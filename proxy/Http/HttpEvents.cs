@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Content;
 using FilterProxy.Core.Events;
+using FilterProxy.Core.Identity;
 using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Http;
@@ -17,6 +18,9 @@ internal static class HttpEvents
     /// <summary>Who asked and when: taken when a request or tunnel starts, so the event's latency covers the whole of it.</summary>
     public readonly record struct Origin(string Reference, DateTimeOffset Time, long Started, string ClientText, string? Method)
     {
+        /// <summary>Who it was (set once the request or tunnel is identified).</summary>
+        public ClientIdentity? Identity { get; init; }
+
         public static Origin Start(string clientText, string? method, DateTimeOffset now) =>
             new(ReferenceIds.Next(), now, Stopwatch.GetTimestamp(), clientText, method);
     }
@@ -31,6 +35,12 @@ internal static class HttpEvents
         Time = o.Time,
         Kind = outcome.Kind,
         ClientIp = o.ClientText,
+        Device = o.Identity?.DeviceLabel,
+        User = o.Identity?.User,
+        DisplayName = o.Identity?.Person?.DisplayName,
+        IdentitySource = o.Identity?.SourceName ?? "none",
+        IdentityConfidence = o.Identity?.Confidence ?? "none",
+        Vulnerable = o.Identity?.Vulnerable == true ? true : null,
         Profile = decision.Profile.Name,
         Method = o.Method,
         Host = host,

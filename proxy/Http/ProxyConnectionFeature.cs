@@ -28,6 +28,9 @@ internal sealed class ProxyConnectionFeature
     /// <summary>Where a transparently redirected connection was going (SO_ORIGINAL_DST), if known.</summary>
     public IPEndPoint? OriginalDestination { get; init; }
 
+    /// <summary>Who the CONNECT that opened this tunnel was from (its requests carry no credentials of their own).</summary>
+    public FilterProxy.Core.Identity.ClientIdentity? Identity { get; set; }
+
     /// <summary>Set when the connection is a decrypted tunnel: requests on it are HTTPS to this host and port.</summary>
     public TunnelTarget? Intercepted { get; set; }
 }

@@ -6,6 +6,8 @@ using FilterProxy.Core.Policy;
 using FilterProxy.Http.BlockPages;
 using FilterProxy.Http.Forwarding;
 using FilterProxy.Http.Search;
+using FilterProxy.Identity;
+using FilterProxy.Core.Identity;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace FilterProxy.Http;
@@ -21,6 +23,8 @@ internal sealed class ProxyRequestHandler(
     IEventSink events,
     LocalPages localPages,
     ISearchRiskScorer searchRisk,
+    RequestIdentifier identifier,
+    PortalPages portal,
     TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
@@ -41,11 +45,58 @@ internal sealed class ProxyRequestHandler(
             return;
         }
 
-        Decision decision = evaluator.Evaluate(new FilterRequest { Host = target.Host, Scheme = target.Scheme, PathAndQuery = target.PathAndQuery, Client = client, Time = now });
+        if (target.Scheme == "http" && PortalPages.Handles(target.PathAndQuery))
+        {
+            await portal.HandleAsync(context, client, target.Authority);
+            return;
+        }
+
+        // Who: the tunnel's identity (established at CONNECT), else this request's credentials, header, session or device.
+        ClientIdentity identity;
+        if (connection.Identity is { } fromTunnel)
+        {
+            identity = fromTunnel;
+            context.Request.Headers.Remove(RequestIdentifier.ProxyAuthorization);
+        }
+        else
+        {
+            bool explicitProxy = connection.Mode == ProxyMode.Explicit && connection.Intercepted is null;
+            IdentityCheck check = await identifier.IdentifyAsync(client, context.Request.Headers, explicitProxy,
+                connection.Intercepted is not null ? PortalAction.Link : PortalAction.Redirect);
+            if (check.Challenge is { } challenge)
+            {
+                if (challenge == ChallengeKind.Portal)
+                {
+                    PortalPages.Redirect(context, target.Authority, target.Url);
+                }
+                else if (challenge == ChallengeKind.PortalLink)
+                {
+                    context.Response.StatusCode = StatusCodes.Status511NetworkAuthenticationRequired;
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    context.Response.Headers.CacheControl = "no-store";
+                    await context.Response.WriteAsync(SignInPages.SignInFirst(target.Host));
+                }
+                else
+                {
+                    await SignInPages.WriteChallengeAsync(context, challenge, check.Detail!);
+                }
+
+                return;
+            }
+
+            identity = check.Identity;
+        }
+
+        origin = origin with { Identity = identity };
+        Decision decision = evaluator.Evaluate(new FilterRequest
+        {
+            Host = target.Host, Scheme = target.Scheme, PathAndQuery = target.PathAndQuery, Client = client, Time = now,
+            User = identity.User, Profile = identity.Profile, Vulnerable = identity.Vulnerable,
+        });
         if (!decision.IsBlocked && connection.Intercepted is { } tunnel && !tunnel.Host.Equals(target.Host, StringComparison.OrdinalIgnoreCase))
         {
             // Inside a decrypted tunnel the Host header names another site than the tunnel: the stricter answer wins.
-            Decision tunnelDecision = evaluator.Evaluate(new FilterRequest { Host = tunnel.Host, Client = client, Time = now });
+            Decision tunnelDecision = evaluator.Evaluate(new FilterRequest { Host = tunnel.Host, Client = client, Time = now, User = identity.User, Profile = identity.Profile, Vulnerable = identity.Vulnerable });
             if (tunnelDecision.IsBlocked)
             {
                 decision = tunnelDecision;
@@ -130,7 +181,8 @@ internal sealed class ProxyRequestHandler(
         if (connection.Mode == ProxyMode.TransparentHttp)
         {
             IPEndPoint? original = connection.OriginalDestination;
-            return RequestTarget.TryCreate("http", HostHeaderOr(context, original?.Address.ToString() ?? ""), original?.Port ?? 80, raw, original, out target);
+            // Without a redirect (policy routing straight to the gateway) the Host header's port is the best word on the port.
+            return RequestTarget.TryCreate("http", HostHeaderOr(context, original?.Address.ToString() ?? ""), original?.Port ?? context.Request.Host.Port ?? 80, raw, original, out target);
         }
 
         if (raw.StartsWith('/'))

@@ -33,7 +33,9 @@ public class DnsAnswerBenchmarks
         var env = new Dictionary<string, string> { ["FILTERPROXY__dns__rateLimitPerSecond"] = "0", ["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9" };
         PolicySnapshot snapshot = new PolicyLoader(null, TimeProvider.System).LoadAsync(config, env).GetAwaiter().GetResult();
         var cache = new DnsCache(TimeProvider.System);
-        _resolver = new DnsResolver(new PolicySnapshotHolder(snapshot), cache, new DnsRateLimiter(TimeProvider.System), new DnsUpstreams(TimeProvider.System), TimeProvider.System);
+        var holder = new PolicySnapshotHolder(snapshot);
+        _resolver = new DnsResolver(holder, cache, new DnsRateLimiter(TimeProvider.System), new DnsUpstreams(TimeProvider.System),
+            FilterProxy.Identity.RequestIdentifier.InMemory(holder, TimeProvider.System), TimeProvider.System);
 
         string gambling = Policy.SyntheticLists.NameAt(5 * (Policy.SyntheticLists.TotalDomains / Policy.SyntheticLists.ListCount));
         _blocked = Query(gambling, 1, edns: true);

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
+using FilterProxy.Identity;
 using FilterProxy.Tls;
 using Microsoft.AspNetCore.Connections;
 
@@ -25,6 +26,7 @@ internal sealed partial class TunnelHandler(
     LeafCertificateCache leaves,
     InterceptFallback fallback,
     IEventSink events,
+    RequestIdentifier identifier,
     TimeProvider time,
     ILogger<TunnelHandler> logger)
 {
@@ -33,7 +35,16 @@ internal sealed partial class TunnelHandler(
     public async Task HandleConnectAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, ConnectRequest connect, IPAddress client)
     {
         var draft = HttpEvents.Origin.Start(feature.ClientText, "CONNECT", time.GetUtcNow());
-        Decision decision = evaluator.Evaluate(new FilterRequest { Host = connect.Host, Client = client, Time = draft.Time });
+        IdentityCheck check = await identifier.IdentifyConnectAsync(client, connect.ProxyAuthorization);
+        if (check.Challenge is { } challenge)
+        {
+            await connection.Transport.Output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(SignInPages.ConnectChallenge(challenge, check.Detail ?? "")));
+            return;
+        }
+
+        feature.Identity = check.Identity; // the tunnel's requests carry no credentials: they are this person's
+        draft = draft with { Identity = check.Identity };
+        Decision decision = evaluator.Evaluate(Request(connect.Host, client, draft));
         if (!decision.Profile.AllowsConnectPort(connect.Port))
         {
             string why = $"tunnels to port {connect.Port} are not allowed for profile '{decision.Profile.Name}' (only {string.Join(", ", decision.Profile.ConnectPorts!)})";
@@ -57,9 +68,15 @@ internal sealed partial class TunnelHandler(
     public async Task HandleTlsAsync(ConnectionContext connection, ConnectionDelegate next, ProxyConnectionFeature feature, string? host, int port, IPAddress client, HttpEvents.Origin? connectDraft = null)
     {
         HttpEvents.Origin draft = connectDraft ?? HttpEvents.Origin.Start(feature.ClientText, null, time.GetUtcNow());
+        if (draft.Identity is null)
+        {
+            // Redirected port 443: the address's session or device (in a portal network, unidentified = strictest profile).
+            draft = draft with { Identity = (await identifier.IdentifyConnectAsync(client, null)).Identity };
+        }
+
         (ClientHelloStatus status, string? sni) = await PeekClientHelloAsync(connection.Transport.Input, connection.ConnectionClosed);
         string? name = sni ?? host ?? feature.OriginalDestination?.Address.ToString();
-        Decision decision = evaluator.Evaluate(new FilterRequest { Host = name ?? "", Client = client, Time = draft.Time });
+        Decision decision = evaluator.Evaluate(Request(name ?? "", client, draft));
         if (status != ClientHelloStatus.Ok || name is null)
         {
             if (status == ClientHelloStatus.NotTls && host is not null && decision.Profile.ConnectPorts is null && !decision.IsBlocked)
@@ -83,7 +100,7 @@ internal sealed partial class TunnelHandler(
         if (!decision.IsBlocked && host is not null && sni is not null && !host.Equals(sni, StringComparison.OrdinalIgnoreCase))
         {
             // CONNECT named one site and the ClientHello another (domain fronting): the stricter answer wins.
-            Decision byConnect = evaluator.Evaluate(new FilterRequest { Host = host, Client = client, Time = draft.Time });
+            Decision byConnect = evaluator.Evaluate(Request(host, client, draft));
             if (byConnect.IsBlocked)
             {
                 decision = byConnect;
@@ -202,6 +219,12 @@ internal sealed partial class TunnelHandler(
 
     private static EventKind KindOf(in Decision decision) =>
         decision.IsBlocked && decision.Categories.Overlaps(Core.Categories.Categories.Circumvention) ? EventKind.Circumvention : EventKind.HttpsSni;
+
+    private static FilterRequest Request(string host, IPAddress client, in HttpEvents.Origin draft) => new()
+    {
+        Host = host, Client = client, Time = draft.Time,
+        User = draft.Identity?.User, Profile = draft.Identity?.Profile, Vulnerable = draft.Identity?.Vulnerable ?? false,
+    };
 
     private void Emit(in HttpEvents.Origin o, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note) =>
         events.TryWrite(HttpEvents.Create(o, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), host, "https", note: note));

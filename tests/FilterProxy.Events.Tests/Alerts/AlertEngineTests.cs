@@ -57,6 +57,18 @@ public sealed class AlertEngineTests
         Assert.Equal("raised", Assert.Single(a.History).Action);
     }
 
+    [Theory]
+    [InlineData("gambling", AlertSeverity.Medium)]
+    [InlineData("extremism", AlertSeverity.Critical)]
+    [InlineData("self-harm", AlertSeverity.Critical)] // already the top: stays there
+    public void A_vulnerable_pupils_alert_is_one_level_more_urgent(string category, AlertSeverity severity)
+    {
+        Observe(Event(categories: [category]) with { Vulnerable = true });
+        Alert a = Assert.Single(Raised);
+        Assert.Equal(severity, a.Severity);
+        Assert.Contains("vulnerable", a.Title, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AllowedVisit_OrNonAlertingCategory_RaisesNothing()
     {

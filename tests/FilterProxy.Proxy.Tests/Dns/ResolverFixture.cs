@@ -31,7 +31,7 @@ internal sealed class ResolverFixture : IDisposable
         Cache = new DnsCache(Time);
         Limiter = new DnsRateLimiter(Time);
         Upstreams = new DnsUpstreams(TimeProvider.System);
-        Resolver = new DnsResolver(Holder, Cache, Limiter, Upstreams, Time);
+        Resolver = new DnsResolver(Holder, Cache, Limiter, Upstreams, FilterProxy.Identity.RequestIdentifier.InMemory(Holder, Time), Time);
     }
 
     public FakeTimeProvider Time { get; } = new();

@@ -1,12 +1,23 @@
 using System.Text;
 
-namespace FilterProxy.Classifier.Training;
+namespace FilterProxy.Core.Text;
 
 /// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, line breaks inside quotes.</summary>
-internal static class Csv
+public static class Csv
 {
     public static IEnumerable<string[]> Read(TextReader reader)
     {
+        foreach (CsvRow row in ReadRows(reader))
+        {
+            yield return row.Fields;
+        }
+    }
+
+    /// <summary>Rows with the line each starts on (for error messages), blank lines skipped.</summary>
+    public static IEnumerable<CsvRow> ReadRows(TextReader reader)
+    {
+        int line = 1;
+        int start = 1;
         var fields = new List<string>();
         var field = new StringBuilder();
         bool quoted = false;
@@ -32,6 +43,7 @@ internal static class Csv
                 }
                 else
                 {
+                    line += ch == '\n' ? 1 : 0;
                     field.Append(ch);
                 }
             }
@@ -48,9 +60,15 @@ internal static class Csv
             {
                 fields.Add(field.ToString().TrimEnd('\r'));
                 field.Clear();
-                yield return [.. fields];
+                if (fields.Count > 1 || fields[0].Length > 0)
+                {
+                    yield return new CsvRow(start, [.. fields]);
+                }
+
                 fields.Clear();
                 any = false;
+                start = ++line;
+                continue;
             }
             else
             {
@@ -61,7 +79,10 @@ internal static class Csv
         if (any)
         {
             fields.Add(field.ToString().TrimEnd('\r'));
-            yield return [.. fields];
+            yield return new CsvRow(start, [.. fields]);
         }
     }
 }
+
+/// <summary>One CSV record and the line it starts on.</summary>
+public readonly record struct CsvRow(int Line, string[] Fields);
