@@ -30,12 +30,15 @@ public sealed class IdentityResolver(SessionTable sessions, TimeProvider time)
     }
 
     /// <summary>The identity of an address now (sessions, devices), without a per-request credential.</summary>
-    public ClientIdentity Resolve(IPAddress client) => Resolve(client, time.GetUtcNow());
+    public ClientIdentity Resolve(IPAddress client) => IsEmpty ? ClientIdentity.Unknown : Resolve(client, time.GetUtcNow());
+
+    /// <summary>No devices, leases or sessions: every address is unknown, without a lookup.</summary>
+    private bool IsEmpty => Directory.Settings.Devices.Count == 0 && Directory.LeaseCount == 0 && !sessions.MayHaveAny;
 
     public ClientIdentity Resolve(IPAddress client, DateTimeOffset now)
     {
         IdentityDirectory directory = Directory;
-        if (directory.Settings.Devices.Count == 0 && directory.LeaseCount == 0 && sessions.Count == 0)
+        if (IsEmpty)
         {
             return ClientIdentity.Unknown; // nothing configured: nothing to look up
         }

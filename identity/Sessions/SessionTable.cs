@@ -21,6 +21,11 @@ public sealed class SessionTable(ISessionStore store, TimeProvider time)
 
     public int Count => _sessions.Count;
 
+    /// <summary>False until the first binding arrives: lets lookups skip the table (ConcurrentDictionary.Count takes every lock).</summary>
+    public bool MayHaveAny => Volatile.Read(ref _any);
+
+    private bool _any;
+
     public ISessionStore Store => store;
 
     public SessionBinding? Find(IPAddress client, DateTimeOffset now)
@@ -71,6 +76,7 @@ public sealed class SessionTable(ISessionStore store, TimeProvider time)
             Vulnerable = vulnerable,
         };
         await store.SetAsync(binding).ConfigureAwait(false);
+        Volatile.Write(ref _any, true);
         _sessions[Unmap(client)] = new Live(binding);
         Interlocked.Increment(ref _version);
         return binding;
@@ -105,6 +111,7 @@ public sealed class SessionTable(ISessionStore store, TimeProvider time)
                 continue;
             }
 
+            Volatile.Write(ref _any, true);
             _sessions[address] = new Live(b);
             changed = true;
         }

@@ -24,6 +24,10 @@ public class DnsAnswerBenchmarks
     private byte[] _cached = null!;
     private byte[] _canary = null!;
 
+    /// <summary>With identity: 2,000 registered devices, 2,000 DHCP leases, 2,000 people and 500 portal sessions; the client is a leased device.</summary>
+    [Params(false, true)]
+    public bool Identity { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,8 +38,10 @@ public class DnsAnswerBenchmarks
         PolicySnapshot snapshot = new PolicyLoader(null, TimeProvider.System).LoadAsync(config, env).GetAwaiter().GetResult();
         var cache = new DnsCache(TimeProvider.System);
         var holder = new PolicySnapshotHolder(snapshot);
-        _resolver = new DnsResolver(holder, cache, new DnsRateLimiter(TimeProvider.System), new DnsUpstreams(TimeProvider.System),
-            FilterProxy.Identity.RequestIdentifier.InMemory(holder, TimeProvider.System), TimeProvider.System);
+        FilterProxy.Identity.RequestIdentifier identifier = Identity
+            ? IdentityWorkload.Identifier(holder, _client)
+            : FilterProxy.Identity.RequestIdentifier.InMemory(holder, TimeProvider.System);
+        _resolver = new DnsResolver(holder, cache, new DnsRateLimiter(TimeProvider.System), new DnsUpstreams(TimeProvider.System), identifier, TimeProvider.System);
 
         string gambling = Policy.SyntheticLists.NameAt(5 * (Policy.SyntheticLists.TotalDomains / Policy.SyntheticLists.ListCount));
         _blocked = Query(gambling, 1, edns: true);
@@ -53,7 +59,8 @@ public class DnsAnswerBenchmarks
         cache.Store(new string(key[..n]), message, stored, ttlOffsets, snapshot.Settings.Dns);
 
         if (Run(_blocked).Source != DnsSource.Blocked || Run(_blockedSub).Source != DnsSource.Blocked
-            || Run(_cached).Source != DnsSource.Cache || Run(_canary).Source != DnsSource.Canary)
+            || Run(_cached).Source != DnsSource.Cache || Run(_canary).Source != DnsSource.Canary
+            || (Identity && Run(_blocked).Identity?.User is null))
         {
             throw new InvalidOperationException("The DNS benchmark does not answer as expected.");
         }

@@ -23,7 +23,9 @@ public sealed partial class MultiNodeTests : IAsyncLifetime
         _redis = await RedisServer.StartAsync();
         _config = _dir.File("filterproxy.json", $$"""
             { "allowedClients": [ "127.0.0.0/8" ],
-              "events": { "store": "redis", "redis": "{{_redis.Configuration}}", "sharedPolicy": true } }
+              "events": { "store": "redis", "redis": "{{_redis.Configuration}}", "sharedPolicy": true },
+              "identity": { "sessionSyncSeconds": 1,
+                            "signIn": [ { "networks": [ "127.0.0.0/8" ], "trustedHeader": "X-Authenticated-User", "trustedHeaderFrom": [ "127.0.0.7/32" ] } ] } }
             """);
     }
 
@@ -149,6 +151,35 @@ public sealed partial class MultiNodeTests : IAsyncLifetime
         Assert.Contains("\"action\":\"policy.publish\"", audit, StringComparison.Ordinal);
         Assert.Contains("shared policy v1", audit, StringComparison.Ordinal);
         Assert.Equal(0, await CommandLine.RunAsync(["audit", "verify", "--config", _config], TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task A_binding_made_on_one_node_identifies_the_address_on_the_other()
+    {
+        (_, string proxyA) = StartNode("node-a");
+        (_, string proxyB) = StartNode("node-b");
+        // The SSO agent's header reaches node A only; node B sees the same address without it.
+        await ExternalTool.RunAsync("curl", "-sS", "--max-time", "10", "--interface", "127.0.0.7", "-H", "X-Authenticated-User: amy",
+            "-x", $"http://{proxyA}", "http://identity.example/on-a");
+        string? seenOnB = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (int i = 0; seenOnB is null && DateTime.UtcNow < deadline; i++)
+        {
+            await ExternalTool.RunAsync("curl", "-sS", "--max-time", "10", "--interface", "127.0.0.7", "-x", $"http://{proxyB}", $"http://identity.example/on-b-{i}");
+            await Task.Delay(300);
+            var output = new StringWriter();
+            Assert.Equal(0, await CommandLine.RunAsync(["events", "query", "--user", "amy", "--json", "--config", _config], output, TextWriter.Null));
+            foreach (string line in output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using JsonDocument e = JsonDocument.Parse(line);
+                if (e.RootElement.GetProperty("node").GetString() == "node-b")
+                {
+                    seenOnB = e.RootElement.GetProperty("identitySource").GetString();
+                }
+            }
+        }
+
+        Assert.Equal("header", seenOnB);
     }
 
     [GeneratedRegex(@"admin \+ API\s+(http://127\.0\.0\.1:\d+)")]
