@@ -42,7 +42,12 @@ internal sealed partial class TunnelHandler(
             return;
         }
 
-        feature.Identity = check.Identity; // the tunnel's requests carry no credentials: they are this person's
+        if (check.Identity.Source == FilterProxy.Core.Identity.IdentitySource.ProxyAuth)
+        {
+            feature.Identity = check.Identity; // the tunnel's requests carry no credentials: they are this person's
+        }
+        // Otherwise each decrypted request is identified afresh (a portal sign-in during the tunnel applies; an
+        // unidentified client in a portal network gets the page that links to the portal).
         draft = draft with { Identity = check.Identity };
         Decision decision = evaluator.Evaluate(Request(connect.Host, client, draft));
         if (!decision.Profile.AllowsConnectPort(connect.Port))

@@ -148,6 +148,16 @@ public sealed class IdentityEndToEndTests(IdentityFixture fx) : IClassFixture<Id
     }
 
     [Fact]
+    public async Task Intercepted_https_from_an_unidentified_portal_client_gets_a_page_that_links_to_the_portal()
+    {
+        string output = await fx.Curl("127.0.0.4", "--cacert", fx.SchoolCaFile, $"https://secure.test:{fx.Origin.HttpsPort}/page?unidentified");
+        Assert.Contains("HTTP/1.1 511", output, StringComparison.Ordinal);
+        Assert.Contains("Please sign in first", output, StringComparison.Ordinal);
+        Assert.Contains("href=\"http://secure.test/.filterproxy/portal\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hello from the origin", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_out_of_the_portal_needs_the_sessions_cookie_and_ends_the_binding()
     {
         using var dir = new TempDirectory();
