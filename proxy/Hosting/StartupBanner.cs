@@ -31,6 +31,10 @@ internal static class StartupBanner
         await o.WriteLineAsync($"  clients      {string.Join(", ", g.AllowedClients)}");
         await o.WriteLineAsync($"  profiles     {string.Join(", ", s.Profiles.Select(p => p == s.UnknownClientProfile ? $"{p.Name} (unknown clients)" : p.Name))}");
         await o.WriteLineAsync($"  groups       {(s.Groups.Count == 0 ? "none: every client gets the unknown-client profile" : string.Join(", ", s.Groups.Select(static x => $"{x.Name}→{x.Profile.Name}")))}");
+        FilterProxy.Core.Identity.IdentitySettings id = s.Identity;
+        await o.WriteLineAsync(id.Devices.Count + id.Leases.Count + id.PeopleFiles.Count + id.SignIn.Count == 0 && id.Ldap is null
+            ? "  identity     none configured: addresses are reported as unknown (identity.devices, leases, people, ldap, signIn)"
+            : $"  identity     {id.Devices.Count} devices, {id.Leases.Count} lease file(s), {id.PeopleFiles.Count} people file(s), directory {(id.Ldap is null ? "none" : id.Ldap.Url.ToString())}, {id.SignIn.Count} sign-in rule(s)");
         foreach (ListReport r in s.Lists.Reports)
         {
             string state = r.Error is null ? "ok" : $"STALE: {r.Error}";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using FilterProxy.Core.Identity;
@@ -20,6 +21,10 @@ namespace FilterProxy.Identity;
 /// </summary>
 internal sealed class RequestIdentifier(IdentityStack identity, PolicySnapshotHolder policy, TimeProvider time, ILogger<RequestIdentifier> logger)
 {
+    // A browser repeats the same Proxy-Authorization on every request: the identity it established is kept per
+    // (header, address) for the sign-in cache's lifetime, so a request does not decode, hash and rebuild it each time.
+    private readonly ConcurrentDictionary<(string Header, IPAddress Client), SignedIn> _signedIn = new();
+
     public const string ProxyAuthorization = "Proxy-Authorization";
 
     /// <summary>For tests and benchmarks: identity with nothing configured beyond the policy, sessions in memory.</summary>
@@ -107,6 +112,12 @@ internal sealed class RequestIdentifier(IdentityStack identity, PolicySnapshotHo
         {
             if (credentials is not null)
             {
+                if (_signedIn.TryGetValue((credentials, client), out SignedIn? known) && known.Until > now && ReferenceEquals(known.Directory, identity.Resolver.Directory))
+                {
+                    await BindAsync(client, known.Identity, IdentitySource.ProxyAuth, snapshot.Identity.AuthCache, TimeSpan.Zero);
+                    return new IdentityCheck(known.Identity);
+                }
+
                 if (!TryParseBasic(credentials, out string? user, out string? password))
                 {
                     return new IdentityCheck(ClientIdentity.Unknown, ChallengeKind.ProxyAuth, "The sign-in could not be read (Basic user name and password expected).");
@@ -118,6 +129,12 @@ internal sealed class RequestIdentifier(IdentityStack identity, PolicySnapshotHo
                     case AuthOutcome.Success:
                         ClientIdentity signedIn = identity.Resolver.ForUser(client, result.Person!, IdentitySource.ProxyAuth, now);
                         await BindAsync(client, signedIn, IdentitySource.ProxyAuth, snapshot.Identity.AuthCache, TimeSpan.Zero);
+                        if (_signedIn.Count > 100_000)
+                        {
+                            _signedIn.Clear();
+                        }
+
+                        _signedIn[(credentials, client)] = new SignedIn(signedIn, now + snapshot.Identity.AuthCache, identity.Resolver.Directory);
                         return new IdentityCheck(signedIn);
                     case AuthOutcome.LockedOut:
                         IdentityLog.LockedOut(logger);
@@ -174,6 +191,8 @@ internal sealed class RequestIdentifier(IdentityStack identity, PolicySnapshotHo
             IdentityLog.BindFailed(logger, ex.Message); // this request is still identified by its own credentials
         }
     }
+
+    private sealed record SignedIn(ClientIdentity Identity, DateTimeOffset Until, Directory.IdentityDirectory Directory);
 
     public static bool TryParseBasic(string header, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? user, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? password)
     {

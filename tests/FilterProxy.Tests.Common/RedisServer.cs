@@ -43,41 +43,16 @@ public sealed class RedisServer : IAsyncDisposable
     {
         const string binary = "/usr/bin/redis-server";
         Assert.True(File.Exists(binary), "redis-server is not installed (apt-get install redis-server; .ci/run does this)");
-        var info = new ProcessStartInfo(binary, ["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _process = ServerProcess.Start(binary, ["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--save", "", "--protected-mode", "yes", "--loglevel", "warning",
-            .. (_persistDirectory is null ? ["--appendonly", "no"] : new[] { "--appendonly", "yes", "--appendfsync", "always", "--dir", _persistDirectory })])
+            .. (_persistDirectory is null ? ["--appendonly", "no"] : new[] { "--appendonly", "yes", "--appendfsync", "always", "--dir", _persistDirectory })]);
+        await ServerProcess.WaitUntilListeningAsync(_process, Port, "redis-server", async s =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(info)!;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                NetworkStream s = client.GetStream();
-                await s.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
-                int n = await s.ReadAsync(buffer);
-                if (n > 0 && buffer[0] == (byte)'+')
-                {
-                    return;
-                }
-            }
-            catch (SocketException)
-            {
-            }
-
-            Assert.False(_process.HasExited, "redis-server exited at start");
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("redis-server did not answer on port " + Port);
+            await s.WriteAsync("PING\r\n"u8.ToArray());
+            var buffer = new byte[16];
+            int n = await s.ReadAsync(buffer);
+            return n > 0 && buffer[0] == (byte)'+';
+        });
     }
 
     /// <summary>Kills the server (SIGKILL: what a crash looks like to clients). Its data is gone, as with any crash without persistence.</summary>

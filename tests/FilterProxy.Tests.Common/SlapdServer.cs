@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Xunit;
 
 namespace FilterProxy.Tests.Common;
@@ -129,32 +127,8 @@ public sealed class SlapdServer : IAsyncDisposable
         }
 
         // -d 0: stay in the foreground (so the PID is ours to stop) with no debug output.
-        var info = new ProcessStartInfo("/usr/sbin/slapd", ["-f", conf, "-h", $"ldap://127.0.0.1:{Port}/", "-d", "0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(info)!;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-            }
-
-            Assert.False(_process.HasExited, "slapd exited at start");
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("slapd did not listen on port " + Port);
+        _process = ServerProcess.Start("/usr/sbin/slapd", ["-f", conf, "-h", $"ldap://127.0.0.1:{Port}/", "-d", "0"]);
+        await ServerProcess.WaitUntilListeningAsync(_process, Port, "slapd");
     }
 
     /// <summary>Stops the server (the directory is "down") until <see cref="RestartAsync"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FilterProxy.Cli;
 using FilterProxy.Tests.Common;
 
 namespace FilterProxy.Proxy.Tests.Cli;
@@ -23,13 +22,7 @@ public sealed class CheckCommandTests : IDisposable
         _dir.File("games.txt", "games.example\n");
     }
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public async Task Check_Text_ExplainsWhy()

@@ -1,4 +1,3 @@
-using FilterProxy.Cli;
 using FilterProxy.Tests.Common;
 
 namespace FilterProxy.Proxy.Tests.Cli;
@@ -8,13 +7,7 @@ public sealed class IdentityCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public async Task Check_reports_what_the_files_hold_every_refused_line_and_who_an_address_is()

@@ -56,21 +56,7 @@ public sealed class ProxyFixture : IAsyncLifetime
         ExternalTool.RunAsync("curl", ["-sS", "-i", "--max-time", "30", "-x", ProxyUrl, .. args]);
 
     /// <summary>Waits (up to 5 s: the pipeline drains every 50 ms) for an event the test caused.</summary>
-    public async Task<FilterEvent> EventAsync(Func<FilterEvent, bool> match)
-    {
-        EventPipeline pipeline = _app.Services.GetRequiredService<EventPipeline>();
-        for (int i = 0; i < 100; i++)
-        {
-            if (pipeline.Recent().LastOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException("no matching event; recent: " + string.Join("\n", pipeline.Recent().TakeLast(10)));
-    }
+    public Task<FilterEvent> EventAsync(Func<FilterEvent, bool> match) => RecentEvents.WaitAsync(_app.Services, match);
 
     /// <summary>Waits (up to 5 s) until at least <paramref name="count"/> events match; returns them, oldest first.</summary>
     public async Task<List<FilterEvent>> EventsAsync(Func<FilterEvent, bool> match, int count)

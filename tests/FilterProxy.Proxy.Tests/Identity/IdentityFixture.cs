@@ -1,11 +1,9 @@
 using System.Net;
 using FilterProxy.Core.Events;
-using FilterProxy.Events.Pipeline;
 using FilterProxy.Hosting;
 using FilterProxy.Identity.Accounts;
 using FilterProxy.Proxy.Tests.Http;
 using FilterProxy.Tests.Common;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FilterProxy.Proxy.Tests.Identity;
 
@@ -76,21 +74,7 @@ public sealed class IdentityFixture : IAsyncLifetime
         ExternalTool.RunAsync("curl", ["-sS", "-i", "--max-time", "30", "--interface", from, "-H", $"Host: plain.test:{Origin.HttpPort}",
             .. args, $"http://{Transparent}{path}"]);
 
-    public async Task<FilterEvent> EventAsync(Func<FilterEvent, bool> match)
-    {
-        EventPipeline pipeline = App.Services.GetRequiredService<EventPipeline>();
-        for (int i = 0; i < 100; i++)
-        {
-            if (pipeline.Recent().LastOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException("no matching event; recent: " + string.Join("\n", pipeline.Recent().TakeLast(10)));
-    }
+    public Task<FilterEvent> EventAsync(Func<FilterEvent, bool> match) => RecentEvents.WaitAsync(App.Services, match);
 
     public async Task DisposeAsync()
     {
