@@ -10,7 +10,7 @@ namespace FilterProxy.Http;
 /// (<c>/school-ca.crt</c> PEM, <c>/school-ca.cer</c> DER) with install instructions (<c>/ca</c>), and the block
 /// page's feedback action. Anything else addressed to the proxy itself gets a 400 that says how to use it.
 /// </summary>
-internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertificateAuthority authority, IEventSink events)
+internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertificateAuthority authority, IEventSink events, FilterProxy.Identity.RequestIdentifier identifier)
 {
     public const int MaxNoteLength = 1000;
 
@@ -71,13 +71,21 @@ internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertifica
         string? note = form["note"].ToString() is { Length: > 0 } n ? n[..Math.Min(n.Length, MaxNoteLength)] : null;
         string url = form["url"].ToString();
         string reference = form["ref"].ToString();
+        PolicySnapshot snapshot = snapshots.Current;
+        FilterProxy.Core.Identity.ClientIdentity who = client is null ? FilterProxy.Core.Identity.ClientIdentity.Unknown : identifier.ForQuery(client, snapshot);
         events.TryWrite(new FilterEvent
         {
             Id = ReferenceIds.Next(),
             Time = now,
             Kind = EventKind.BlockPageAction,
             ClientIp = client?.ToString(),
-            Profile = snapshots.Current.ProfileFor(client).Name,
+            Device = who.DeviceLabel,
+            User = who.User,
+            DisplayName = who.Person?.DisplayName,
+            IdentitySource = who.SourceName,
+            IdentityConfidence = who.Confidence,
+            Vulnerable = who.Vulnerable ? true : null,
+            Profile = who.Profile ?? snapshot.ProfileFor(client).Name,
             Method = "POST",
             Host = Uri.TryCreate(url, UriKind.Absolute, out Uri? u) ? u.Host : null,
             Url = HttpEvents.Bound(url),

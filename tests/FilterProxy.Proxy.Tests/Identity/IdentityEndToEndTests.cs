@@ -230,5 +230,12 @@ public sealed class IdentityEndToEndTests(IdentityFixture fx) : IClassFixture<Id
         Assert.Equal("amy", dns.User);
         Assert.Equal("header", dns.IdentitySource);
         Assert.Equal("nursery-ks1", dns.Profile);
+
+        // So does her "please review" from a block page.
+        await fx.Curl("127.0.0.7", "--data-urlencode", "action=review", "--data-urlencode", "url=http://bet.example/",
+            "--data-urlencode", "note=homework on odds", "http://bet.example/.filterproxy/feedback");
+        FilterEvent review = await fx.EventAsync(x => x.Kind == EventKind.BlockPageAction && x.Note == "homework on odds");
+        Assert.Equal("amy", review.User);
+        Assert.Equal("Amy Pupil", review.DisplayName);
     }
 }
