@@ -31,6 +31,4 @@ public sealed class ClientIdentity
     public string SourceName { get; }
     public string Confidence { get; }
     public string? DeviceLabel => Device?.Label;
-
-    public bool IsKnown => Source != IdentitySource.None;
 }

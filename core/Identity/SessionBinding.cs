@@ -24,7 +24,11 @@ public sealed record SessionBinding
     public string? Profile { get; init; }
     public bool Vulnerable { get; init; }
 
-    public DateTimeOffset EndsAt => IdleSeconds > 0 && LastSeen.AddSeconds(IdleSeconds) < Expires ? LastSeen.AddSeconds(IdleSeconds) : Expires;
+    public DateTimeOffset EndsAt => EndsAfter(LastSeen);
+
+    /// <summary>When the session ends if it was last used at <paramref name="lastSeen"/>: idle timeout or expiry, whichever is first.</summary>
+    public DateTimeOffset EndsAfter(DateTimeOffset lastSeen) =>
+        IdleSeconds > 0 && lastSeen.AddSeconds(IdleSeconds) < Expires ? lastSeen.AddSeconds(IdleSeconds) : Expires;
 
     public bool IsLive(DateTimeOffset now) => now < EndsAt;
 

@@ -19,9 +19,3 @@ public sealed record AuthResult(AuthOutcome Outcome, Person? Person = null, stri
     public static readonly AuthResult Wrong = new(AuthOutcome.WrongPassword);
     public static readonly AuthResult Locked = new(AuthOutcome.LockedOut);
 }
-
-/// <summary>Checks a user name and password: the directory (LDAP bind) or local accounts.</summary>
-public interface IPasswordChecker
-{
-    Task<AuthResult> CheckAsync(string user, string password, CancellationToken cancellationToken);
-}

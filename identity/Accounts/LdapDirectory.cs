@@ -11,7 +11,7 @@ namespace FilterProxy.Identity.Accounts;
 /// An empty password is refused before any bind (LDAP would treat it as an anonymous bind and "succeed").
 /// A directory that cannot be reached is <see cref="AuthOutcome.Unavailable"/>, never a success.
 /// </summary>
-public sealed class LdapDirectory(LdapSettings settings) : IPasswordChecker
+public sealed class LdapDirectory(LdapSettings settings)
 {
     public const int InvalidCredentials = 49;
 

@@ -24,8 +24,6 @@ public sealed class SignInService(Func<IdentitySettings> settings, LocalAccounts
     private readonly ConcurrentDictionary<string, Lazy<Task<AuthResult>>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.OrdinalIgnoreCase);
 
-    public LdapDirectory? Directory => _checkers.Ldap;
-
     /// <summary>New accounts or directory settings (a policy reload): cached sign-ins are forgotten.</summary>
     public void Reconfigure(LocalAccounts accounts, LdapDirectory? directory)
     {
@@ -116,7 +114,7 @@ public sealed class SignInService(Func<IdentitySettings> settings, LocalAccounts
         (LocalAccounts local, LdapDirectory? ldap) = _checkers;
         if (mode is ProxyAuthMode.Local or ProxyAuthMode.Any && local.Has(user))
         {
-            return await local.CheckAsync(user, password, cancellationToken).ConfigureAwait(false);
+            return await local.CheckAsync(user, password).ConfigureAwait(false);
         }
 
         if (mode is ProxyAuthMode.Ldap or ProxyAuthMode.Any && ldap is not null)
@@ -125,7 +123,7 @@ public sealed class SignInService(Func<IdentitySettings> settings, LocalAccounts
         }
 
         // Unknown local user: still pay for a hash, so a wrong name and a wrong password look alike.
-        return await local.CheckAsync(user, password, cancellationToken).ConfigureAwait(false);
+        return await local.CheckAsync(user, password).ConfigureAwait(false);
     }
 
     public bool IsLocked(string user, DateTimeOffset now, IdentitySettings s) =>

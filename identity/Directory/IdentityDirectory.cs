@@ -67,37 +67,31 @@ public sealed class IdentityDirectory
     public static IdentityDirectory Load(IdentitySettings settings, Func<string, double> strictness, DateTimeOffset now)
     {
         var problems = new List<string>();
-        var leases = new List<Lease>();
-        foreach (LeaseSource source in settings.Leases)
-        {
-            try
-            {
-                LeaseReadResult r = LeaseFile.Read(source);
-                leases.AddRange(r.Leases);
-                problems.AddRange(r.Errors.Select(e => $"{source.Path}: {e}"));
-            }
-            catch (IOException ex)
-            {
-                problems.Add($"{source.Path}: cannot be read ({ex.Message})");
-            }
-        }
+        List<Lease> leases = ReadAll(settings.Leases, static s => s.Path, LeaseFile.Read, static r => (r.Leases, r.Errors), problems);
+        List<Person> people = ReadAll(settings.PeopleFiles, static f => f, PeopleFile.Read, static r => (r.People, r.Errors), problems);
+        return new IdentityDirectory(settings, leases, people, problems, now) { Strictness = strictness };
+    }
 
-        var people = new List<Person>();
-        foreach (string file in settings.PeopleFiles)
+    /// <summary>Reads each file; what it refused (or that it could not be read) goes to <paramref name="problems"/> as "file: line N: reason".</summary>
+    private static List<TItem> ReadAll<TSource, TResult, TItem>(IEnumerable<TSource> sources, Func<TSource, string> path, Func<TSource, TResult> read,
+        Func<TResult, (IReadOnlyList<TItem> Items, IReadOnlyList<LineError> Errors)> parts, List<string> problems)
+    {
+        var items = new List<TItem>();
+        foreach (TSource source in sources)
         {
             try
             {
-                PeopleReadResult r = PeopleFile.Read(file);
-                people.AddRange(r.People);
-                problems.AddRange(r.Errors.Select(e => $"{file}: {e}"));
+                (IReadOnlyList<TItem> found, IReadOnlyList<LineError> errors) = parts(read(source));
+                items.AddRange(found);
+                problems.AddRange(errors.Select(e => $"{path(source)}: {e}"));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                problems.Add($"{file}: cannot be read ({ex.Message})");
+                problems.Add($"{path(source)}: cannot be read ({ex.Message})");
             }
         }
 
-        return new IdentityDirectory(settings, leases, people, problems, now) { Strictness = strictness };
+        return items;
     }
 
     /// <summary>The device at an address and how it was found; null (and <see cref="IdentitySource.None"/>) when unknown.</summary>
@@ -123,10 +117,6 @@ public sealed class IdentityDirectory
     }
 
     public Person? FindPerson(string user) => _people.GetValueOrDefault(user);
-
-    public IEnumerable<Person> People => _people.Values;
-
-    public IEnumerable<Lease> Leases => _leases.Values;
 
     private static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
 }

@@ -30,19 +30,16 @@ public sealed class IdentityResolver(SessionTable sessions, TimeProvider time)
     }
 
     /// <summary>The identity of an address now (sessions, devices), without a per-request credential.</summary>
-    public ClientIdentity Resolve(IPAddress client) => IsEmpty ? ClientIdentity.Unknown : Resolve(client, time.GetUtcNow());
+    public ClientIdentity Resolve(IPAddress client) => IsEmpty ? ClientIdentity.Unknown : Lookup(client, time.GetUtcNow());
 
     /// <summary>No devices, leases or sessions: every address is unknown, without a lookup.</summary>
     private bool IsEmpty => Directory.Settings.Devices.Count == 0 && Directory.LeaseCount == 0 && !sessions.MayHaveAny;
 
-    public ClientIdentity Resolve(IPAddress client, DateTimeOffset now)
+    public ClientIdentity Resolve(IPAddress client, DateTimeOffset now) => IsEmpty ? ClientIdentity.Unknown : Lookup(client, now);
+
+    private ClientIdentity Lookup(IPAddress client, DateTimeOffset now)
     {
         IdentityDirectory directory = Directory;
-        if (IsEmpty)
-        {
-            return ClientIdentity.Unknown; // nothing configured: nothing to look up
-        }
-
         long version = sessions.Version + (Volatile.Read(ref _directoryVersion) << 32);
         SessionBinding? session = sessions.Find(client, now);
         if (session is not null)

@@ -19,14 +19,10 @@ public sealed class SessionTable(ISessionStore store, TimeProvider time)
     /// <summary>Changes whenever a binding is added, removed or replaced (resolvers cache against it).</summary>
     public long Version => Volatile.Read(ref _version);
 
-    public int Count => _sessions.Count;
-
     /// <summary>False until the first binding arrives: lets lookups skip the table (ConcurrentDictionary.Count takes every lock).</summary>
     public bool MayHaveAny => Volatile.Read(ref _any);
 
     private bool _any;
-
-    public ISessionStore Store => store;
 
     public SessionBinding? Find(IPAddress client, DateTimeOffset now)
     {
@@ -151,16 +147,7 @@ public sealed class SessionTable(ISessionStore store, TimeProvider time)
 
         public SessionBinding Binding { get; } = binding;
 
-        public bool IsLive(DateTimeOffset now) => now < EndsAt;
-
-        private DateTimeOffset EndsAt
-        {
-            get
-            {
-                var seen = new DateTimeOffset(Volatile.Read(ref _lastSeenTicks), TimeSpan.Zero);
-                return Binding.IdleSeconds > 0 && seen.AddSeconds(Binding.IdleSeconds) < Binding.Expires ? seen.AddSeconds(Binding.IdleSeconds) : Binding.Expires;
-            }
-        }
+        public bool IsLive(DateTimeOffset now) => now < Binding.EndsAfter(new DateTimeOffset(Volatile.Read(ref _lastSeenTicks), TimeSpan.Zero));
 
         public SessionBinding? Touch(DateTimeOffset now)
         {

@@ -45,7 +45,7 @@ internal sealed partial class DnsResolver
 
         result.Upstream = fetched.Upstream;
         result.UpstreamLatency = fetched.Latency;
-        if (fetched.Aliases.Length > 0 && BlockedAlias(snapshot, client, fetched.Aliases) is { } alias)
+        if (fetched.Aliases.Length > 0 && BlockedAlias(snapshot, client, result.Identity, fetched.Aliases) is { } alias)
         {
             byte[] blocked = new byte[q.QuestionEnd + 128];
             int n = DnsResponses.Blocked(q, packet, settings, blocked);

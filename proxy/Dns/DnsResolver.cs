@@ -92,7 +92,7 @@ internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCac
         int keyLength = DnsCache.Key(qname, q.QType, q.QClass, q.DnssecOk, safeTarget, key);
         if (cache.TryGet(key[..keyLength], q.Id, settings, response, out int length, out string[] aliases))
         {
-            if (aliases.Length > 0 && BlockedAlias(snapshot, client, aliases) is { } alias)
+            if (aliases.Length > 0 && BlockedAlias(snapshot, client, result.Identity, aliases) is { } alias)
             {
                 result.BlockedAlias = alias;
                 return Reply(ref result, DnsSource.BlockedAlias, BlockedRcode(settings), DnsResponses.Blocked(q, packet, settings, response));
@@ -125,11 +125,11 @@ internal sealed partial class DnsResolver(PolicySnapshotHolder snapshots, DnsCac
         settings.LocalNames.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out addresses);
 
     /// <summary>A CNAME/DNAME target the client's profile blocks (CNAME cloaking), or null.</summary>
-    private string? BlockedAlias(PolicySnapshot snapshot, IPAddress client, IReadOnlyList<string> aliases)
+    private string? BlockedAlias(PolicySnapshot snapshot, IPAddress client, ClientIdentity? identity, IReadOnlyList<string> aliases)
     {
+        ClientIdentity who = identity ?? identifier.ForQuery(client, snapshot);
         foreach (string alias in aliases)
         {
-            ClientIdentity who = identifier.ForQuery(client, snapshot);
             var request = new FilterRequest { Host = alias, Client = client, Time = time.GetUtcNow(), User = who.User, Profile = who.Profile, Vulnerable = who.Vulnerable };
             if (snapshot.Evaluate(in request, request.Time).IsBlocked)
             {

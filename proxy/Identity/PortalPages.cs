@@ -10,7 +10,7 @@ namespace FilterProxy.Identity;
 /// whose DNS and routes all lead through the gateway): the sign-in form, the sign-in (the address is bound to the person
 /// for a session: idle timeout and maximum length from the identity settings; the cookie names the session), and sign-out.
 /// </summary>
-internal sealed class PortalPages(IdentityStack identity, PolicySnapshotHolder policy)
+internal sealed class PortalPages(IdentityStack identity, PolicySnapshotHolder policy, TimeProvider time)
 {
     public const string Path = "/.filterproxy/portal";
     public const string SignOutPath = "/.filterproxy/signout";
@@ -82,7 +82,7 @@ internal sealed class PortalPages(IdentityStack identity, PolicySnapshotHolder p
             return;
         }
 
-        ClientIdentity who = identity.Resolver.ForUser(client, result.Person!, IdentitySource.Portal, DateTimeOffset.UtcNow);
+        ClientIdentity who = identity.Resolver.ForUser(client, result.Person!, IdentitySource.Portal, time.GetUtcNow());
         SessionBinding binding = await identity.Sessions.BindAsync(client, who.User!, IdentitySource.Portal, settings.PortalMax, settings.PortalIdle,
             who.Person?.DisplayName, who.Profile, who.Vulnerable);
         response.Cookies.Append(Cookie, binding.Token!, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", MaxAge = settings.PortalMax });
@@ -92,7 +92,7 @@ internal sealed class PortalPages(IdentityStack identity, PolicySnapshotHolder p
     private async Task SignOutAsync(HttpContext context, IPAddress client)
     {
         // Only the browser that holds the session's cookie can end it (another page cannot sign a pupil out by a link).
-        SessionBinding? current = identity.Sessions.Find(client, DateTimeOffset.UtcNow);
+        SessionBinding? current = identity.Sessions.Find(client, time.GetUtcNow());
         string? token = context.Request.Cookies[Cookie];
         if (!HttpMethods.IsPost(context.Request.Method) || current is null || current.Token != token)
         {
