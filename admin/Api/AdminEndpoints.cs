@@ -3,23 +3,23 @@ using System.Net;
 using FilterProxy.Core.Health;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace FilterProxy.Admin.Api;
 
 /// <summary>
-/// The admin API the gateway hosts on the admin port. For now: health, list freshness and "test a URL".
-/// (The signed-in UI with roles comes with the admin UI issue; until then these endpoints expose no
-/// personal data and are served only to allowed client networks.)
+/// The admin API the gateway hosts on the admin port: health, list freshness and "test a URL". These expose no personal
+/// data and are served only to allowed client networks, without signing in (monitoring and scripts use them); everything
+/// with personal data is in the signed-in UI (<see cref="AdminHosting"/>).
 /// </summary>
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapFilterProxyAdmin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (PolicyEvaluator evaluator, IEnumerable<IHealthReporter> components) => Results.Json(Health.From(evaluator.Snapshot, components)));
-        app.MapGet("/api/lists", (PolicyEvaluator evaluator) => Results.Json(evaluator.Snapshot.Lists.Reports));
-        app.MapGet("/api/check", Check);
+        // Anonymous (to allowed client networks only): health for monitoring, and policy facts that carry no personal data.
+        app.MapGet("/healthz", (PolicyEvaluator evaluator, IEnumerable<IHealthReporter> components) => Results.Json(Health.From(evaluator.Snapshot, components))).AllowAnonymous();
+        app.MapGet("/api/lists", (PolicyEvaluator evaluator) => Results.Json(evaluator.Snapshot.Lists.Reports)).AllowAnonymous();
+        app.MapGet("/api/check", Check).AllowAnonymous();
         return app;
     }
 

@@ -136,7 +136,8 @@ public static class ConfigLoader
         return new LoadedConfig(config, path, baseDirectory, errors);
     }
 
-    private static void Merge(JsonObject target, JsonObject overlay)
+    /// <summary>Applies <paramref name="overlay"/> over <paramref name="target"/>: objects merge key by key (names match case-insensitively), anything else replaces.</summary>
+    public static void Merge(JsonObject target, JsonObject overlay)
     {
         foreach ((string key, JsonNode? value) in overlay.ToList())
         {

@@ -82,6 +82,32 @@ public static class Csv
             yield return new CsvRow(start, [.. fields]);
         }
     }
+
+    /// <summary>
+    /// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted; a field starting with = + - or @ is
+    /// prefixed with ' so a spreadsheet never runs it as a formula (CSV injection).
+    /// </summary>
+    public static string Line(IReadOnlyList<string?> values)
+    {
+        var line = new System.Text.StringBuilder();
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                line.Append(',');
+            }
+
+            string v = values[i] ?? "";
+            if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@')
+            {
+                v = "'" + v;
+            }
+
+            line.Append(v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v);
+        }
+
+        return line.ToString();
+    }
 }
 
 /// <summary>One CSV record and the line it starts on.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FilterProxy.Core.Events;
+using FilterProxy.Events.Export;
 using FilterProxy.Events.Serialization;
 
 namespace FilterProxy.Cli;

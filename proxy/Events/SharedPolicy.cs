@@ -16,6 +16,12 @@ internal sealed class SharedPolicySource
     public string? Json => _json;
     public long Version { get; private set; }
 
+    /// <summary>
+    /// A single node keeps the admin's policy edits in a file instead (see <see cref="FilterProxy.Admin.GatewayPolicyAdmin"/>):
+    /// loaded at start and set again when the admin saves.
+    /// </summary>
+    public void SetLocal(string? json) => _json = json;
+
     public static string Key(string prefix) => prefix + "policy";
     public static string Channel(string prefix) => prefix + "policy:changed";
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using FilterProxy.Admin;
 using FilterProxy.Admin.Api;
+using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Health;
 using FilterProxy.Dns;
@@ -77,6 +79,14 @@ internal sealed class GatewayApp : IAsyncDisposable
             holder.Swap(snapshot);
         }
 
+        else if (!snapshot.Settings.Events.SharedPolicy && File.Exists(GatewayPolicyAdmin.FilePath(snapshot.Settings.DataDirectory)))
+        {
+            // This node's policy edits from the admin UI, over the file.
+            shared.SetLocal(await File.ReadAllTextAsync(GatewayPolicyAdmin.FilePath(snapshot.Settings.DataDirectory), cancellationToken));
+            snapshot = await loader.LoadAsync(path, environment, snapshot.Lists, null, cancellationToken, shared.Json);
+            holder.Swap(snapshot);
+        }
+
         IdentityStack identity = await IdentityStack.CreateAsync(holder, events.Store, time);
         await PolicyReloader.AuditAsync(events.Store, context, shared, snapshot, "start", time, eventLoggers.CreateLogger("FilterProxy"));
         SchoolCertificateAuthority ca = SchoolCertificateAuthority.LoadOrCreate(snapshot.Settings.DataDirectory, time);
@@ -145,17 +155,22 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         builder.Services.AddSingleton<IHealthReporter, DnsHealth>();
         builder.Services.AddSingleton<IHealthReporter, EventHealth>();
+        builder.Services.AddSingleton<IHealthReporter, CertificateHealth>();
         builder.Services.AddFilterProxyHttp(snapshot.Settings.Http);
+        builder.Services.AddSingleton<IPolicyAdmin, GatewayPolicyAdmin>();
+        builder.Services.AddFilterProxyAdminUi(new AdminOptions { Directory = AdminDirectory(snapshot.Settings.DataDirectory), PasswordIterations = AdminPasswordIterations(environment) });
 
         WebApplication app = builder.Build();
         app.UseFilterProxyHttp(); // proxy connections were checked against allowedClients when they connected
         app.UseMiddleware<ClientAccessMiddleware>();
+        app.UseFilterProxyAdminUi();
         app.MapFilterProxyAdmin();
+        app.MapFilterProxyAdminUi();
         DohEndpoint.Map(app);
-        app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file"));
-        app.MapGet("/ca", (SchoolCertificateAuthority authority) => Results.Content(CertificatePage.Html(authority), "text/html; charset=utf-8"));
+        app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file")).AllowAnonymous();
+        app.MapGet("/ca", (SchoolCertificateAuthority authority) => Results.Content(CertificatePage.Html(authority), "text/html; charset=utf-8")).AllowAnonymous();
         app.MapGet("/proxy.pac", (HttpContext context, PolicySnapshotHolder policy) => Results.Text(
-            ProxyAutoConfig.Script(context.Request.Host.Host, proxyListeners[0].IPEndPoint!.Port), "application/x-ns-proxy-autoconfig"));
+            ProxyAutoConfig.Script(context.Request.Host.Host, proxyListeners[0].IPEndPoint!.Port), "application/x-ns-proxy-autoconfig")).AllowAnonymous();
         await app.StartAsync(cancellationToken);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FilterProxy");
@@ -172,6 +187,12 @@ internal sealed class GatewayApp : IAsyncDisposable
         await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events);
         return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);
     }
+
+    public static string AdminDirectory(string dataDirectory) => Path.Combine(dataDirectory, "admin");
+
+    /// <summary>Admin password hashing cost: the full 210,000 iterations unless a test lowers it (FILTERPROXY_TEST_ADMIN_ITERATIONS).</summary>
+    private static int AdminPasswordIterations(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("FILTERPROXY_TEST_ADMIN_ITERATIONS", out string? text) && int.TryParse(text, out int n) && n >= 1_000 ? n : FilterProxy.Identity.Accounts.PasswordHasher.DefaultIterations;
 
     private static IPEndPoint Loopback(IPEndPoint endPoint) =>
         endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)

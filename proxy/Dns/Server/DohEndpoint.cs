@@ -18,8 +18,8 @@ internal static class DohEndpoint
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => GetAsync(context, resolver, events, time));
-        app.MapPost(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => PostAsync(context, resolver, events, time));
+        app.MapGet(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => GetAsync(context, resolver, events, time)).AllowAnonymous();
+        app.MapPost(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => PostAsync(context, resolver, events, time)).AllowAnonymous();
     }
 
     private static Task GetAsync(HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time)

@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Text;
 using FilterProxy.Core.Events;
 using FilterProxy.Events.Serialization;
 
-namespace FilterProxy.Cli;
+namespace FilterProxy.Events.Export;
 
 /// <summary>
 /// Everything the store holds about one person: every event (newest first, paged by time so any number is
 /// exported) and every alert about them. JSON lines (events, then alerts, each with a "record" field) or CSV.
 /// </summary>
-internal static class SubjectAccessExport
+public static class SubjectAccessExport
 {
     private static readonly string[] s_columns =
         ["record", "time", "kind", "node", "client", "device", "user", "profile", "method", "host", "url", "searchTerm", "categories",
@@ -20,7 +19,7 @@ internal static class SubjectAccessExport
         bool csv = format == "csv";
         if (csv)
         {
-            await o.WriteLineAsync(string.Join(',', s_columns));
+            await o.WriteLineAsync(Header);
         }
 
         long events = 0;
@@ -62,7 +61,11 @@ internal static class SubjectAccessExport
         return (events, alerts.Count);
     }
 
-    private static string Csv(FilterEvent e, Alert? a)
+    /// <summary>The CSV header line the rows below follow.</summary>
+    public static string Header => string.Join(',', s_columns);
+
+    /// <summary>One event, or an alert with its trigger, as a CSV line.</summary>
+    public static string Csv(FilterEvent e, Alert? a)
     {
         string?[] values =
         [
@@ -73,24 +76,6 @@ internal static class SubjectAccessExport
             a is null ? null : Alert.StatusName(a.Status),
             a is null ? null : string.Join(" | ", a.History.Select(static h => $"{h.Time:O} {h.Actor} {h.Action}{(h.Note is null ? "" : ": " + h.Note)}")),
         ];
-        var line = new StringBuilder();
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (i > 0)
-            {
-                line.Append(',');
-            }
-
-            string v = values[i] ?? "";
-            // Quote what needs it; a leading = + - @ is prefixed so a spreadsheet never runs it as a formula.
-            if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@' && i != 1)
-            {
-                v = "'" + v;
-            }
-
-            line.Append(v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v);
-        }
-
-        return line.ToString();
+        return FilterProxy.Core.Text.Csv.Line(values);
     }
 }

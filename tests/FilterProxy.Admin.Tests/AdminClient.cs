@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace FilterProxy.Admin.Tests;
+
+/// <summary>
+/// A signed-in (or anonymous) HTTP client for the admin UI, as a browser without JavaScript: keeps cookies, does not
+/// follow redirects (tests assert them), and posts forms with the anti-forgery token read from the page.
+/// </summary>
+public sealed partial class AdminClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public AdminClient(Uri admin)
+    {
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = admin };
+    }
+
+    public static async Task<AdminClient> SignInAsync(Uri admin, string userName, string password = AdminFixture.Password)
+    {
+        var client = new AdminClient(admin);
+        HttpResponseMessage response = await client.PostFormAsync("/signin", [("userName", userName), ("password", password)]);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in as {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    /// <summary>Where a redirect goes (the path only), or "" when it is not one.</summary>
+    public static string PathOf(HttpResponseMessage response) => response.Headers.Location is not { } to ? ""
+        : to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString.Split('?')[0];
+
+    /// <summary>Only the status of a streaming response (the live feed never ends).</summary>
+    public async Task<HttpStatusCode> StatusOfStreamAsync(string path)
+    {
+        using HttpResponseMessage response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
+    }
+
+    /// <summary>Loads <paramref name="page"/> (default: the form's own path) for its anti-forgery token, then posts the fields.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<(string Name, string Value)> fields, string? page = null, bool withToken = true)
+    {
+        List<KeyValuePair<string, string>> form = [.. fields.Select(static f => new KeyValuePair<string, string>(f.Name, f.Value))];
+        if (withToken)
+        {
+            string html = await _http.GetStringAsync(page ?? path);
+            Match token = TokenPattern().Match(html);
+            Assert.True(token.Success, $"no anti-forgery token on {page ?? path}");
+            form.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
+        }
+
+        return await _http.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public void Dispose() => _http.Dispose();
+}
