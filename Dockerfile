@@ -2,11 +2,13 @@
 # FilterProxy gateway: multi-stage build, small runtime image, non-root, with a health check.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# npm restores the admin UI's chart library during the build (admin/package-lock.json pins it).
+RUN apt-get update && apt-get install -y --no-install-recommends npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first from the project files alone, so source edits reuse the restore layer.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY core/FilterProxy.Core.csproj core/
-COPY admin/FilterProxy.Admin.csproj admin/
+COPY admin/FilterProxy.Admin.csproj admin/package.json admin/package-lock.json admin/
 COPY classifier/FilterProxy.Classifier.csproj classifier/
 COPY events/FilterProxy.Events.csproj events/
 COPY identity/FilterProxy.Identity.csproj identity/

@@ -6,6 +6,7 @@ using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Reports;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Text;
+using FilterProxy.Events.Alerts;
 using FilterProxy.Events.Export;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -25,9 +26,9 @@ public static class ExportEndpoints
         app.MapGet("/reports/blocked.csv", ReportAsync).RequireAuthorization(AdminPolicies.Reports);
     }
 
-    private static async Task<IResult> AlertAsync(string id, ClaimsPrincipal user, IEventStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AlertAsync(string id, ClaimsPrincipal user, IEventStore store, AlertService alerts, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await store.GetAlertAsync(id, cancellationToken) is not { } alert)
+        if (await alerts.GetAsync(id, cancellationToken) is not { } alert)
         {
             return Results.NotFound($"there is no alert {id}");
         }

@@ -192,6 +192,20 @@ public sealed partial class AlertService
         }
     }
 
+    /// <summary>An alert as it is now, including one raised a moment ago and not yet saved (the live feed shows it at once).</summary>
+    public async Task<Alert?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_unsaved.TryGetValue(id, out Alert? pending))
+            {
+                return pending;
+            }
+        }
+
+        return await _store.GetAlertAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<Alert> AcknowledgeAsync(string id, string actor, string? note, CancellationToken cancellationToken) =>
         ActAsync(id, actor, "acknowledged", note, AlertStatus.Acknowledged, cancellationToken);
 

@@ -184,7 +184,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         app.Services.GetRequiredService<ProxyEndpoints>().Set(proxyEndPoints.Select(static e => e.Port));
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
-        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events);
+        await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events,
+            app.Services.GetRequiredService<FilterProxy.Admin.Accounts.AdminAccountStore>());
         return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);
     }
 

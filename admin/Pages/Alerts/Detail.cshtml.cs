@@ -52,7 +52,7 @@ public sealed class DetailModel(IEventStore store, AlertService alerts) : PageMo
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
     {
-        Alert = await store.GetAlertAsync(id, cancellationToken);
+        Alert = await alerts.GetAsync(id, cancellationToken);
         if (Alert is null)
         {
             return false;

@@ -1,6 +1,7 @@
 using FilterProxy.Admin.Accounts;
 using FilterProxy.Admin.Auth;
 using FilterProxy.Core.Events;
+using FilterProxy.Events.Alerts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,14 +10,14 @@ namespace FilterProxy.Admin.Pages.Alerts;
 
 /// <summary>A printable record of one alert for a referral (audited like the CSV export).</summary>
 [Authorize(Policy = AdminPolicies.Safeguarding)]
-public sealed class PrintModel(IEventStore store, TimeProvider time) : PageModel
+public sealed class PrintModel(IEventStore store, AlertService alerts, TimeProvider time) : PageModel
 {
     public Alert? Alert { get; private set; }
     public DateTimeOffset Printed { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
-        Alert = await store.GetAlertAsync(id, cancellationToken);
+        Alert = await alerts.GetAsync(id, cancellationToken);
         if (Alert is null)
         {
             return NotFound();
