@@ -185,8 +185,21 @@ internal sealed class GatewayApp : IAsyncDisposable
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
         await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events,
-            app.Services.GetRequiredService<FilterProxy.Admin.Accounts.AdminAccountStore>());
+            AdminAccounts(app.Services));
         return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);
+    }
+
+    /// <summary>The admin accounts, or the reason they cannot be read (a damaged file): the filter keeps running, the UI reports it.</summary>
+    private static (FilterProxy.Admin.Accounts.AdminAccountStore? Store, string? Error) AdminAccounts(IServiceProvider services)
+    {
+        try
+        {
+            return (services.GetRequiredService<FilterProxy.Admin.Accounts.AdminAccountStore>(), null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     public static string AdminDirectory(string dataDirectory) => Path.Combine(dataDirectory, "admin");

@@ -7,7 +7,7 @@ namespace FilterProxy.Hosting;
 /// <summary>What the gateway prints at start: every default a new user relies on, and what is live.</summary>
 internal static class StartupBanner
 {
-    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds, IReadOnlyList<System.Net.IPEndPoint> proxy, FilterProxy.Events.EventStack events, FilterProxy.Admin.Accounts.AdminAccountStore adminAccounts)
+    public static async Task WriteAsync(TextWriter o, PolicySnapshot s, string? configPath, string adminAddress, Uri adminLocal, System.Net.IPEndPoint dns, Uri? doh, string caPath, long loadMilliseconds, IReadOnlyList<System.Net.IPEndPoint> proxy, FilterProxy.Events.EventStack events, (FilterProxy.Admin.Accounts.AdminAccountStore? Store, string? Error) admin)
     {
         GatewaySettings g = s.Settings;
         string version = typeof(StartupBanner).Assembly.GetName().Version?.ToString(3) ?? "?";
@@ -16,9 +16,9 @@ internal static class StartupBanner
         await o.WriteLineAsync($"  data         {g.DataDirectory}");
         await o.WriteLineAsync($"  time zone    {s.TimeZone.Id}");
         await o.WriteLineAsync($"  admin + API  {adminAddress}  (GET /healthz, /api/lists, /api/check?url=…&profile=…)");
-        await o.WriteLineAsync(adminAccounts.NeedsSetup
-            ? $"  admin UI     {adminLocal} — first run: open {new Uri(adminLocal, "/setup")} and create the administrator with the code in {adminAccounts.SetupCodePath}"
-            : $"  admin UI     {adminLocal} ({adminAccounts.All.Count} account(s); over HTTPS on the DoH port too, with the school certificate)");
+        await o.WriteLineAsync(admin.Store is not { } accounts ? $"  admin UI     UNAVAILABLE: {admin.Error} (filtering continues)"
+            : accounts.NeedsSetup ? $"  admin UI     {adminLocal} — first run: open {new Uri(adminLocal, "/setup")} and create the administrator with the code in {accounts.SetupCodePath}"
+            : $"  admin UI     {adminLocal} ({accounts.All.Count} account(s); over HTTPS on the DoH port too, with the school certificate)");
         string pac = proxy[0].Address.Equals(System.Net.IPAddress.Any) || proxy[0].Address.Equals(System.Net.IPAddress.IPv6Any)
             ? $"http://127.0.0.1:{proxy[0].Port}/proxy.pac"
             : $"http://{proxy[0]}/proxy.pac";
