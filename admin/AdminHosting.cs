@@ -3,6 +3,7 @@ using FilterProxy.Admin.Alerts;
 using FilterProxy.Admin.Assets;
 using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Policy;
+using FilterProxy.Admin.Reviews;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
@@ -29,8 +30,20 @@ public static class AdminHosting
     public static IServiceCollection AddFilterProxyAdminUi(this IServiceCollection services, AdminOptions options)
     {
         services.AddSingleton(options);
+        // Accounts, cookie keys and pending changes: owner-only from the start.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(options.Directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(options.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        services.AddSingleton<ReviewQueue>();
         services.AddSingleton(sp => new AdminAccountStore(options.Directory, sp.GetRequiredService<TimeProvider>(), options.PasswordIterations));
         services.AddSingleton<PolicyChangeService>();
+        services.AddSingleton<PolicyLists>();
+        services.AddSingleton<FilterProxy.Admin.Reports.ComplianceService>();
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.Directory, "keys")))
             .SetApplicationName("FilterProxy.Admin");

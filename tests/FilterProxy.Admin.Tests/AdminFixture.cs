@@ -7,7 +7,7 @@ namespace FilterProxy.Admin.Tests;
 
 /// <summary>
 /// A running gateway (proxy, DNS, event store, admin UI) on free loopback ports, with a self-harm list
-/// (<c>harm.example</c>) and a streaming list (<c>tube.example</c>; ks2 allows streaming by default), and no admin account yet (first-run setup pending).
+/// (<c>harm.example</c>) and a streaming list (<c>tube.example</c>; ks2 allows streaming by default) and a games list (<c>play.example</c>, blocked for ks2), and no admin account yet (first-run setup pending).
 /// </summary>
 public sealed class AdminFixture : IAsyncLifetime
 {
@@ -24,11 +24,13 @@ public sealed class AdminFixture : IAsyncLifetime
     {
         _dir.File("self-harm.txt", "harm.example\n");
         _dir.File("streaming.txt", "tube.example\n");
+        _dir.File("games.txt", "play.example\n");
         string config = _dir.File("filterproxy.json", """
             { "dataDirectory": "data",
               "allowedClients": [ "127.0.0.0/8" ],
               "lists": [ { "name": "self-harm", "format": "domains", "category": "self-harm", "source": "self-harm.txt" },
-                         { "name": "streaming", "format": "domains", "category": "streaming", "source": "streaming.txt" } ],
+                         { "name": "streaming", "format": "domains", "category": "streaming", "source": "streaming.txt" },
+                         { "name": "games", "format": "domains", "category": "games", "source": "games.txt" } ],
               "groups": { "juniors": { "profile": "ks2", "networks": [ "127.0.0.0/8" ] } } }
             """);
         Dictionary<string, string> env = GatewayTestEnvironment.With(("FILTERPROXY_TEST_ADMIN_ITERATIONS", "10000"));

@@ -1,0 +1,104 @@
+using System.Net;
+using FilterProxy.Admin.Accounts;
+using FilterProxy.Core.Policy;
+using FilterProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FilterProxy.Admin.Tests;
+
+/// <summary>
+/// The technician's and the DSL's other workflows through the running gateway: curriculum exceptions (asked → approved by
+/// someone else → active), suspensions, the review queue fed by the real block page, and the compliance page.
+/// </summary>
+public sealed class WorkflowTests(AdminFixture fixture) : IClassFixture<AdminFixture>
+{
+    private PolicySnapshot Snapshot => fixture.App.Services.GetRequiredService<PolicyEvaluator>().Snapshot;
+
+    [Fact]
+    public async Task A_curriculum_exception_applies_only_after_a_senior_leader_approves_it()
+    {
+        await fixture.AccountAsync("wf-tech", AdminRoles.Technician);
+        await fixture.AccountAsync("wf-head", AdminRoles.SeniorLeader);
+        using AdminClient tech = await AdminClient.SignInAsync(fixture.Admin, "wf-tech");
+        DateTime now = DateTime.UtcNow;
+        HttpResponseMessage asked = await tech.PostFormAsync("/policy/exceptions?handler=Ask",
+            [("target", "play.example"), ("scope", "group:juniors"), ("start", now.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm")), ("end", now.AddHours(2).ToString("yyyy-MM-ddTHH:mm")),
+             ("reason", "Year 5 media lesson"), ("requestedBy", "Mr Teacher")], page: "/policy/exceptions");
+        Assert.True(asked.StatusCode == HttpStatusCode.OK, await asked.Content.ReadAsStringAsync());
+        CurriculumException pending = Assert.Single(Snapshot.Exceptions);
+        Assert.Equal(ExceptionState.Pending, pending.StateAt(DateTimeOffset.UtcNow));
+        Assert.Contains("403", (await fixture.CurlThroughProxy("http://play.example/lesson")).Split('\n')[0], StringComparison.Ordinal);
+
+        // The technician may not approve; the senior leader does.
+        Assert.Equal("/denied", AdminClient.PathOf(await tech.PostFormAsync("/policy/exceptions?handler=Approve", [("id", pending.Id)], page: "/policy/exceptions")));
+        using AdminClient head = await AdminClient.SignInAsync(fixture.Admin, "wf-head");
+        HttpResponseMessage approved = await head.PostFormAsync("/policy/exceptions?handler=Approve", [("id", pending.Id)], page: "/policy/exceptions");
+        Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+        Assert.Equal(ExceptionState.Active, Assert.Single(Snapshot.Exceptions).StateAt(DateTimeOffset.UtcNow));
+        Assert.DoesNotContain("403", (await fixture.CurlThroughProxy("http://play.example/lesson")).Split('\n')[0], StringComparison.Ordinal);
+        // It survives a restart of the policy: it is in the admin's edits on disk.
+        Assert.Contains(pending.Id, await File.ReadAllTextAsync(Path.Combine(fixture.DataDirectory, "admin", "policy.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_suspended_address_gets_nothing_until_the_suspension_is_lifted()
+    {
+        await fixture.AccountAsync("wf-dsl", AdminRoles.Dsl);
+        using AdminClient dsl = await AdminClient.SignInAsync(fixture.Admin, "wf-dsl");
+        Assert.DoesNotContain("403", (await ProxyFrom("127.0.0.9")).Split('\n')[0], StringComparison.Ordinal);
+        HttpResponseMessage suspended = await dsl.PostFormAsync("/policy/suspensions?handler=Suspend",
+            [("client", "127.0.0.9"), ("until", DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm")), ("reason", "misuse, pending a meeting")], page: "/policy/suspensions");
+        Assert.True(suspended.StatusCode == HttpStatusCode.OK, await suspended.Content.ReadAsStringAsync());
+        Assert.Contains("403", (await ProxyFrom("127.0.0.9")).Split('\n')[0], StringComparison.Ordinal);
+        int index = Snapshot.SuspensionList.ToList().FindIndex(static s => s.Client?.ToString() is "127.0.0.9" or "127.0.0.9/32");
+        Assert.True(index >= 0, string.Join(", ", Snapshot.SuspensionList.Select(static s => s.Client?.ToString())));
+        HttpResponseMessage lifted = await dsl.PostFormAsync("/policy/suspensions?handler=Lift", [("index", index.ToString(System.Globalization.CultureInfo.InvariantCulture))], page: "/policy/suspensions");
+        Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
+        Assert.DoesNotContain("403", (await ProxyFrom("127.0.0.9")).Split('\n')[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>An allowed site from a given loopback address: the gateway's own CA page through the proxy (no upstream needed).</summary>
+    private Task<string> ProxyFrom(string address) =>
+        ExternalTool.RunAsync("curl", ["-sS", "-i", "--max-time", "20", "--interface", address, "-x", fixture.ProxyUrl, $"http://{fixture.Admin.Authority}/ca"]);
+
+    [Fact]
+    public async Task A_review_request_from_the_block_page_becomes_a_proposed_allow_entry()
+    {
+        await fixture.AccountAsync("wf-tech2", AdminRoles.Technician);
+        string blocked = await fixture.CurlThroughProxy("http://play.example/science-video");
+        Assert.Contains("403", blocked.Split('\n')[0], StringComparison.Ordinal);
+        // The pupil presses "please review" on the block page (the form posts to the gateway's own feedback address).
+        string feedback = await ExternalTool.RunAsync("curl", ["-sS", "-i", "--max-time", "20", "-x", fixture.ProxyUrl,
+            "--data-urlencode", "action=review", "--data-urlencode", "url=http://play.example/science-video", "--data-urlencode", "note=it is for science homework",
+            "http://play.example/.filterproxy/feedback"]);
+        Assert.Contains("200", feedback.Split('\n')[0], StringComparison.Ordinal);
+        using AdminClient tech = await AdminClient.SignInAsync(fixture.Admin, "wf-tech2");
+        string queue = "";
+        for (int i = 0; i < 50 && !queue.Contains("it is for science homework", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+            queue = await (await tech.GetAsync("/policy/reviews")).Content.ReadAsStringAsync();
+        }
+
+        string id = System.Text.RegularExpressions.Regex.Match(queue, "name=\"id\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(id);
+        HttpResponseMessage allow = await tech.PostFormAsync("/policy/reviews?handler=Allow", [("id", id)], page: "/policy/reviews");
+        string page = await allow.Content.ReadAsStringAsync();
+        Assert.True(allow.StatusCode == HttpStatusCode.OK, page);
+        Assert.Contains("proposed", page, StringComparison.Ordinal);
+        FilterProxy.Admin.Policy.PolicyChange change = fixture.App.Services.GetRequiredService<FilterProxy.Admin.Policy.PolicyChangeService>().All[^1];
+        Assert.Contains("always allowed: + play.example", change.Diff);
+    }
+
+    [Fact]
+    public async Task The_compliance_page_flags_what_is_off()
+    {
+        await fixture.AccountAsync("wf-viewer", AdminRoles.Viewer);
+        using AdminClient viewer = await AdminClient.SignInAsync(fixture.Admin, "wf-viewer");
+        string page = await (await viewer.GetAsync("/compliance")).Content.ReadAsStringAsync();
+        // This test gateway has no identity source and no e-mail or webhook: both lines must say OFF.
+        Assert.Matches("Identifies device, IP address[^<]*</td><td class=\"bad\">OFF", page);
+        Assert.Matches("Alerts recorded, communicated and escalated</td><td class=\"bad\">OFF", page);
+        Assert.Matches("Manages self-harm and suicide</td><td class=\"ok\">met", page);
+    }
+}
