@@ -17,4 +17,7 @@ public interface IPolicyAdmin
 
     /// <summary>Stores the edits and reloads the policy; returns the errors when refused (nothing changes then).</summary>
     Task<IReadOnlyList<ConfigError>> ApplyAsync(string overlay, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Downloads and re-reads every list now; false when the reload was refused (the last good lists stay).</summary>
+    Task<bool> RefreshListsAsync(string reason, CancellationToken cancellationToken);
 }

@@ -57,4 +57,6 @@ internal sealed class GatewayPolicyAdmin(SharedPolicySource shared, PolicyReload
 
         return await reloader.ReloadAsync(reason, refreshLists: false, cancellationToken) ? [] : reloader.LastErrors;
     }
+
+    public Task<bool> RefreshListsAsync(string reason, CancellationToken cancellationToken) => reloader.ReloadAsync(reason, refreshLists: true, cancellationToken);
 }

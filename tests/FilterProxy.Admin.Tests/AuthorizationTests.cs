@@ -29,6 +29,8 @@ public sealed class AuthorizationTests(AdminFixture fixture) : IClassFixture<Adm
         ("/policy/changes", "/policy/changes", [Technician, Senior]),
         ("/policy/test?url=example.com", "/policy/test", [Technician]),
         ("/policy/reviews", "/policy/reviews", [Technician]),
+        ("/policy/groups", "/policy/groups", [Technician]),
+        ("/policy/lists", "/policy/lists", [Technician]),
         ("/policy/exceptions", "/policy/exceptions", [Technician, Senior]),
         ("/policy/suspensions", "/policy/suspensions", [Dsl, Technician]),
         ("/compliance", "/compliance", [Dsl, Technician, Senior, Viewer, Administrator]),

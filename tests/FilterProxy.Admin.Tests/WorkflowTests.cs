@@ -101,4 +101,27 @@ public sealed class WorkflowTests(AdminFixture fixture) : IClassFixture<AdminFix
         Assert.Matches("Alerts recorded, communicated and escalated</td><td class=\"bad\">OFF", page);
         Assert.Matches("Manages self-harm and suicide</td><td class=\"ok\">met", page);
     }
+
+    [Fact]
+    public async Task A_new_client_group_applies_once_approved_and_lists_refresh_on_demand()
+    {
+        await fixture.AccountAsync("wf-tech3", AdminRoles.Technician);
+        await fixture.AccountAsync("wf-head3", AdminRoles.SeniorLeader);
+        using AdminClient tech = await AdminClient.SignInAsync(fixture.Admin, "wf-tech3");
+        HttpResponseMessage proposed = await tech.PostFormAsync("/policy/groups", [("name", "sixth-form"), ("profile", "secondary"), ("networks", "10.20.0.0/16\n10.21.0.0/16")]);
+        string page = await proposed.Content.ReadAsStringAsync();
+        Assert.True(proposed.StatusCode == HttpStatusCode.OK, page);
+        Assert.Contains("new group sixth-form: 10.20.0.0/16, 10.21.0.0/16 → secondary", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.DoesNotContain(Snapshot.Groups, static g => g.Name == "sixth-form");
+        string id = System.Text.RegularExpressions.Regex.Match(page, "chg-[0-9]{14}-[0-9a-f]{6}").Value;
+        using AdminClient head = await AdminClient.SignInAsync(fixture.Admin, "wf-head3");
+        Assert.Equal(HttpStatusCode.OK, (await head.PostFormAsync("/policy/changes?handler=Approve", [("id", id)], page: "/policy/changes")).StatusCode);
+        Assert.Equal("secondary", Snapshot.ProfileFor(System.Net.IPAddress.Parse("10.21.3.4")).Name);
+
+        long before = Snapshot.Version;
+        HttpResponseMessage refreshed = await tech.PostFormAsync("/policy/lists", []);
+        string notice = System.Text.RegularExpressions.Regex.Match(await refreshed.Content.ReadAsStringAsync(), "role=\"(?:status|alert)\">([^<]*)<").Groups[1].Value;
+        Assert.Matches("^Lists refreshed: [0-9]+ fresh, 0 stale", notice);
+        Assert.True(Snapshot.Version > before);
+    }
 }

@@ -134,5 +134,7 @@ public sealed class PolicyChangeTests : IAsyncLifetime
 
             return Task.FromResult(errors);
         }
+
+        public Task<bool> RefreshListsAsync(string reason, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 }
