@@ -25,6 +25,7 @@ internal static class CommandLine
         };
         Command run = RunCommand.Create(output, error);
         root.Subcommands.Add(run);
+        root.Subcommands.Add(AdminCommand.Create(output, error));
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(ListsCommand.Create(output, error));
         root.Subcommands.Add(HealthCommand.Create(output, error));

@@ -147,6 +147,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton<EventServices>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventServices>());
         builder.Services.AddHostedService<SharedPolicySubscriber>();
+        builder.Services.AddSingleton(new FilterProxy.Events.Nodes.NodeBoard(events.Store));
+        builder.Services.AddHostedService<NodeHeartbeat>();
         builder.Services.AddSingleton<DnsCache>();
         builder.Services.AddSingleton<DnsRateLimiter>();
         builder.Services.AddSingleton(sp => new DnsUpstreams(time));
@@ -205,7 +207,7 @@ internal sealed class GatewayApp : IAsyncDisposable
     public static string AdminDirectory(string dataDirectory) => Path.Combine(dataDirectory, "admin");
 
     /// <summary>Admin password hashing cost: the full 210,000 iterations unless a test lowers it (FILTERPROXY_TEST_ADMIN_ITERATIONS).</summary>
-    private static int AdminPasswordIterations(IReadOnlyDictionary<string, string> environment) =>
+    public static int AdminPasswordIterations(IReadOnlyDictionary<string, string> environment) =>
         environment.TryGetValue("FILTERPROXY_TEST_ADMIN_ITERATIONS", out string? text) && int.TryParse(text, out int n) && n >= 1_000 ? n : FilterProxy.Identity.Accounts.PasswordHasher.DefaultIterations;
 
     private static IPEndPoint Loopback(IPEndPoint endPoint) =>

@@ -30,6 +30,14 @@ public sealed partial class AdminClient : IDisposable
     public static string PathOf(HttpResponseMessage response) => response.Headers.Location is not { } to ? ""
         : to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString.Split('?')[0];
 
+    /// <summary>A streaming response's body (the live feed), after checking it answered 200.</summary>
+    public async Task<Stream> OpenStreamAsync(string path, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStreamAsync(cancellationToken);
+    }
+
     /// <summary>Only the status of a streaming response (the live feed never ends).</summary>
     public async Task<HttpStatusCode> StatusOfStreamAsync(string path)
     {
