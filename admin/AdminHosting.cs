@@ -41,7 +41,8 @@ public static class AdminHosting
         }
         services.AddSingleton<ReviewQueue>();
         services.AddSingleton(sp => new AdminAccountStore(options.Directory, sp.GetRequiredService<TimeProvider>(), options.PasswordIterations));
-        services.AddSingleton<PolicyChangeService>();
+        services.AddSingleton(sp => new PolicyChangeService(options, sp.GetRequiredService<IPolicyAdmin>(), sp.GetRequiredService<FilterProxy.Core.Events.IEventStore>(),
+            sp.GetRequiredService<TimeProvider>(), key => sp.GetRequiredService<PolicyLists>().ListJson(key)));
         services.AddSingleton<PolicyLists>();
         services.AddSingleton<FilterProxy.Admin.Reports.ComplianceService>();
         services.AddDataProtection()

@@ -20,6 +20,8 @@ public sealed record PolicyChange
     public required string ProposedBy { get; init; }
     public required DateTimeOffset Proposed { get; init; }
     public string? Reason { get; init; }
+    /// <summary>For a change that replaces a whole list (schedules): that list as it was when proposed; approval is refused if it has changed since.</summary>
+    public string? Baseline { get; init; }
     public ChangeStatus Status { get; init; }
     public string? DecidedBy { get; init; }
     public DateTimeOffset? Decided { get; init; }

@@ -10,7 +10,7 @@ namespace FilterProxy.Admin.Policy;
 /// senior leader other than its author approves it; without, it applies at once. Every step lands in the audit trail
 /// with the readable difference. Pending changes are kept in <c>&lt;data&gt;/admin/changes.json</c>.
 /// </summary>
-public sealed class PolicyChangeService(AdminOptions options, IPolicyAdmin policy, IEventStore store, TimeProvider time)
+public sealed class PolicyChangeService(AdminOptions options, IPolicyAdmin policy, IEventStore store, TimeProvider time, Func<string, string?>? currentList = null)
 {
     private readonly JsonFileStore<ChangesDocument> _file = new(Path.Combine(options.Directory, "changes.json"), static () => new ChangesDocument([]));
 
@@ -22,7 +22,7 @@ public sealed class PolicyChangeService(AdminOptions options, IPolicyAdmin polic
 
     public sealed record Outcome(PolicyChange? Change, IReadOnlyList<string> Errors);
 
-    public async Task<Outcome> ProposeAsync(string target, JsonObject patch, IReadOnlyList<string> diff, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<Outcome> ProposeAsync(string target, JsonObject patch, IReadOnlyList<string> diff, string actor, string? reason, CancellationToken cancellationToken, string? baseline = null)
     {
         if (diff.Count == 0)
         {
@@ -45,6 +45,7 @@ public sealed class PolicyChangeService(AdminOptions options, IPolicyAdmin polic
             ProposedBy = actor,
             Proposed = time.GetUtcNow(),
             Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            Baseline = baseline,
         };
         await _file.UpdateAsync(doc => (doc with { Changes = [.. doc.Changes, change] }, 0), cancellationToken).ConfigureAwait(false);
         await AuditAsync(actor, "policy.change.proposed", change, change.Reason, cancellationToken).ConfigureAwait(false);
@@ -68,6 +69,11 @@ public sealed class PolicyChangeService(AdminOptions options, IPolicyAdmin polic
         if (approve && RequireApproval && change.ProposedBy == actor)
         {
             return new Outcome(change, ["a change needs a second person's approval: someone other than its author must approve it"]);
+        }
+
+        if (approve && change.Baseline is not null && currentList?.Invoke(change.Target) is { } now && now != change.Baseline)
+        {
+            return new Outcome(change, [$"the {change.Target} have changed since this change was proposed, so approving it would undo that: reject it and propose it again"]);
         }
 
         if (approve)

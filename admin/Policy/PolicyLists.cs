@@ -35,6 +35,27 @@ public sealed class PolicyLists(IPolicyAdmin policy, PolicyEvaluator evaluator)
         ["by"] = s.By,
     };
 
+    private static readonly string[] s_days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+    public static JsonObject ToJson(ScheduleRule r) => new()
+    {
+        ["name"] = r.Name,
+        ["profile"] = r.Profile,
+        ["days"] = new JsonArray([.. Enumerable.Range(0, 7).Where(d => (r.Days & (1 << d)) != 0).Select(static d => (JsonNode)s_days[d])]),
+        ["from"] = r.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        ["to"] = r.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        ["action"] = r.Action.ToString().ToLowerInvariant(),
+        ["categories"] = new JsonArray([.. ProfileForm.Names(r.Categories).Select(static c => (JsonNode)c)]),
+    };
+
+    /// <summary>Every schedule, in the order the configuration gives them.</summary>
+    public IReadOnlyList<ScheduleRule> ScheduleRules => [.. evaluator.Snapshot.Profiles.SelectMany(static p => p.ScheduleRules).DistinctBy(static r => r.Name)];
+
+    public IEnumerable<JsonObject> Schedules => ScheduleRules.Select(ToJson);
+
+    /// <summary>A whole list as JSON, for a change's baseline (null for a target that is not a list).</summary>
+    public string? ListJson(string key) => key == "schedules" ? new JsonArray([.. Schedules]).ToJsonString() : null;
+
     public Task<IReadOnlyList<string>> SetExceptionsAsync(IEnumerable<JsonObject> exceptions, string reason, CancellationToken cancellationToken) =>
         ReplaceAsync("exceptions", exceptions, reason, cancellationToken);
 

@@ -30,6 +30,7 @@ public sealed class AuthorizationTests(AdminFixture fixture) : IClassFixture<Adm
         ("/policy/test?url=example.com", "/policy/test", [Technician]),
         ("/policy/reviews", "/policy/reviews", [Technician]),
         ("/policy/groups", "/policy/groups", [Technician]),
+        ("/policy/schedules", "/policy/schedules", [Technician]),
         ("/policy/lists", "/policy/lists", [Technician]),
         ("/policy/exceptions", "/policy/exceptions", [Technician, Senior]),
         ("/policy/suspensions", "/policy/suspensions", [Dsl, Technician]),

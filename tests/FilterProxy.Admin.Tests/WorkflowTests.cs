@@ -124,4 +124,30 @@ public sealed class WorkflowTests(AdminFixture fixture) : IClassFixture<AdminFix
         Assert.Matches("^Lists refreshed: [0-9]+ fresh, 0 stale", notice);
         Assert.True(Snapshot.Version > before);
     }
+
+    [Fact]
+    public async Task A_schedule_change_is_approved_and_a_stale_one_is_refused()
+    {
+        await fixture.AccountAsync("wf-tech4", AdminRoles.Technician);
+        await fixture.AccountAsync("wf-head4", AdminRoles.SeniorLeader);
+        using AdminClient tech = await AdminClient.SignInAsync(fixture.Admin, "wf-tech4");
+        (string Name, string Value)[] Lunch(string name) =>
+            [("name", name), ("profile", "ks2"), ("days", "mon"), ("days", "fri"), ("from", "12:00"), ("to", "13:00"), ("action", "allow"), ("categories", "games")];
+        string first = await (await tech.PostFormAsync("/policy/schedules?handler=Add", Lunch("lunch-games"), page: "/policy/schedules")).Content.ReadAsStringAsync();
+        string second = await (await tech.PostFormAsync("/policy/schedules?handler=Add", Lunch("lunch-games-2"), page: "/policy/schedules")).Content.ReadAsStringAsync();
+        string id1 = System.Text.RegularExpressions.Regex.Match(first, "chg-[0-9]{14}-[0-9a-f]{6}").Value;
+        string id2 = System.Text.RegularExpressions.Regex.Match(second, "chg-[0-9]{14}-[0-9a-f]{6}").Value;
+        Assert.NotEmpty(id1);
+        Assert.NotEmpty(id2);
+        using AdminClient head = await AdminClient.SignInAsync(fixture.Admin, "wf-head4");
+        Assert.Equal(HttpStatusCode.OK, (await head.PostFormAsync("/policy/changes?handler=Approve", [("id", id1)], page: "/policy/changes")).StatusCode);
+        ScheduleRule lunch = Assert.Single(Snapshot.FindProfile("ks2")!.ScheduleRules);
+        Assert.Equal(ScheduleAction.Allow, lunch.Action);
+        Assert.True(lunch.IsActive(DayOfWeek.Friday, new TimeOnly(12, 30)));
+        // The second was proposed against the list before the first: approving it would drop the first, so it is refused.
+        HttpResponseMessage stale = await head.PostFormAsync("/policy/changes?handler=Approve", [("id", id2)], page: "/policy/changes");
+        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Contains("have changed since this change was proposed", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(Snapshot.FindProfile("ks2")!.ScheduleRules);
+    }
 }
