@@ -40,6 +40,7 @@ public static class AdminHosting
             Directory.CreateDirectory(options.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         services.AddSingleton<ReviewQueue>();
+        services.AddSingleton<FilterProxy.Admin.Keywords.SchoolKeywords>();
         services.AddSingleton(sp => new AdminAccountStore(options.Directory, sp.GetRequiredService<TimeProvider>(), options.PasswordIterations));
         services.AddSingleton(sp => new PolicyChangeService(options, sp.GetRequiredService<IPolicyAdmin>(), sp.GetRequiredService<FilterProxy.Core.Events.IEventStore>(),
             sp.GetRequiredService<TimeProvider>(), key => sp.GetRequiredService<PolicyLists>().ListJson(key)));

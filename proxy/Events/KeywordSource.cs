@@ -5,9 +5,10 @@ namespace FilterProxy.Events;
 /// <summary>
 /// The monitored keywords in force: the built-in list plus the configured files, re-read when the list of
 /// files or any file's size or time changes (checked at most once a second). Bad lines are logged by
-/// file and line and skipped.
+/// file and line and skipped. <paramref name="schoolFile"/> is the list the admin UI edits (<c>&lt;data&gt;/admin/keywords.txt</c>),
+/// always included when it exists.
 /// </summary>
-internal sealed partial class KeywordSource(ILogger<KeywordSource> logger)
+internal sealed partial class KeywordSource(ILogger<KeywordSource> logger, string? schoolFile = null)
 {
     private readonly Lock _gate = new();
     private KeywordMatcher? _matcher;
@@ -24,14 +25,15 @@ internal sealed partial class KeywordSource(ILogger<KeywordSource> logger)
 
         lock (_gate)
         {
-            string fingerprint = string.Join("|", files.Select(static f => File.Exists(f) ? $"{f}:{new FileInfo(f).Length}:{File.GetLastWriteTimeUtc(f).Ticks}" : f + ":missing"));
+            IEnumerable<string> all = schoolFile is null ? files : files.Append(schoolFile);
+            string fingerprint = string.Join("|", all.Select(static f => File.Exists(f) ? $"{f}:{new FileInfo(f).Length}:{File.GetLastWriteTimeUtc(f).Ticks}" : f + ":missing"));
             Volatile.Write(ref _checkedAt, now);
             if (_matcher is not null && fingerprint == _fingerprint)
             {
                 return _matcher;
             }
 
-            (KeywordMatcher matcher, List<KeywordError> errors) = KeywordList.Load(files.Where(File.Exists));
+            (KeywordMatcher matcher, List<KeywordError> errors) = KeywordList.Load(all.Where(File.Exists));
             foreach (KeywordError error in errors)
             {
                 Log.KeywordLineRejected(logger, error.ToString());

@@ -69,7 +69,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         Directory.CreateDirectory(snapshot.Settings.DataDirectory);
         var holder = new PolicySnapshotHolder(snapshot);
         ILoggerFactory eventLoggers = EventStack.CreateLoggers();
-        var keywords = new KeywordSource(eventLoggers.CreateLogger<KeywordSource>());
+        var keywords = new KeywordSource(eventLoggers.CreateLogger<KeywordSource>(), FilterProxy.Admin.Keywords.SchoolKeywords.FilePath(AdminDirectory(snapshot.Settings.DataDirectory)));
         EventStack events = await EventStack.CreateAsync(holder, keywords, http, time, eventLoggers);
         var shared = new SharedPolicySource();
         if (snapshot.Settings.Events.SharedPolicy && events.Store is FilterProxy.Events.Stores.Redis.RedisEventStore redis && await shared.FetchAsync(redis))

@@ -23,6 +23,7 @@ public sealed class AuthorizationTests(AdminFixture fixture) : IClassFixture<Adm
         ("/alerts/no-such-alert/print", "/alerts/{id}/print", [Dsl]),
         ("/alerts/no-such-alert/chronology.csv", "/alerts/{id}/chronology.csv", [Dsl]),
         ("/history?user=amy", "/history", [Dsl]),
+        ("/keywords", "/keywords", [Dsl]),
         ("/history/export.csv?user=amy", "/history/export.csv", [Dsl]),
         ("/policy/profiles", "/policy/profiles", [Technician, Senior]),
         ("/policy/profiles/ks2", "/policy/profiles/{name}", [Technician]),

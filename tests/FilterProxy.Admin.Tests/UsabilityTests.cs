@@ -11,7 +11,7 @@ public sealed class UsabilityTests(AdminFixture fixture) : IClassFixture<AdminFi
 {
     private static readonly string[] s_pages =
         ["/", "/alerts", "/history?user=nobody", "/policy/profiles", "/policy/profiles/ks2", "/policy/changes", "/policy/test?url=example.com",
-         "/reports", "/audit", "/health", "/accounts", "/policy/reviews", "/policy/exceptions", "/policy/suspensions", "/compliance", "/reports/governors", "/policy/groups", "/policy/lists", "/policy/schedules"];
+         "/reports", "/audit", "/health", "/accounts", "/policy/reviews", "/policy/exceptions", "/policy/suspensions", "/compliance", "/reports/governors", "/policy/groups", "/policy/lists", "/policy/schedules", "/keywords"];
 
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;

@@ -150,4 +150,35 @@ public sealed class WorkflowTests(AdminFixture fixture) : IClassFixture<AdminFix
         Assert.Contains("have changed since this change was proposed", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Single(Snapshot.FindProfile("ks2")!.ScheduleRules);
     }
+
+    [Fact]
+    public async Task A_keyword_the_dsl_adds_raises_an_alert_on_the_next_search_and_can_be_removed()
+    {
+        await fixture.AccountAsync("wf-dsl5", AdminRoles.Dsl);
+        using AdminClient dsl = await AdminClient.SignInAsync(fixture.Admin, "wf-dsl5");
+        HttpResponseMessage added = await dsl.PostFormAsync("/keywords?handler=Add",
+            [("phrase", "Blue Whale Challenge"), ("theme", "self-harm"), ("severity", "high"), ("language", "en")], page: "/keywords");
+        Assert.True(added.StatusCode == HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+        HttpResponseMessage again = await dsl.PostFormAsync("/keywords?handler=Add",
+            [("phrase", "blue whale challenge"), ("theme", "self-harm"), ("severity", "high"), ("language", "en")], page: "/keywords");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+
+        // A URL with the phrase (the gateway answers its own block for it, no upstream needed): the keyword rule fires.
+        await Task.Delay(1100); // the keyword lists are checked for changes at most once a second
+        await fixture.CurlThroughProxy("http://harm.example/blue-whale-challenge-rules");
+        var alerts = fixture.App.Services.GetRequiredService<FilterProxy.Events.Alerts.AlertService>();
+        var store = fixture.App.Services.GetRequiredService<FilterProxy.Core.Events.IEventStore>();
+        IReadOnlyList<FilterProxy.Core.Events.Alert> found = [];
+        for (int i = 0; i < 50 && found.Count == 0; i++)
+        {
+            await Task.Delay(100);
+            await alerts.SaveAsync(CancellationToken.None);
+            found = [.. (await store.QueryAlertsAsync(new FilterProxy.Core.Events.AlertQuery { Limit = 100 }, CancellationToken.None)).Where(static a => a.Title.Contains("blue whale challenge", StringComparison.Ordinal))];
+        }
+
+        Assert.NotEmpty(found);
+        HttpResponseMessage removed = await dsl.PostFormAsync("/keywords?handler=Remove", [("phrase", "blue whale challenge"), ("language", "en")], page: "/keywords");
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Empty(fixture.App.Services.GetRequiredService<FilterProxy.Admin.Keywords.SchoolKeywords>().All);
+    }
 }
