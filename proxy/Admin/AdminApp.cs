@@ -1,8 +1,6 @@
 using System.Net;
 using FilterProxy.Admin.Api;
-using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Configuration;
-using FilterProxy.Core.Health;
 using FilterProxy.Core.Policy;
 using FilterProxy.Events;
 using FilterProxy.Events.Stores.Redis;
@@ -69,24 +67,7 @@ internal sealed class AdminApp : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 1 << 20;
             k.Listen(snapshot.Settings.ListenAddress, snapshot.Settings.AdminPort, listen => listener = listen);
         });
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(context);
-        builder.Services.AddSingleton(http);
-        builder.Services.AddSingleton(loader);
-        builder.Services.AddSingleton(holder);
-        builder.Services.AddSingleton<PolicyEvaluator>();
-        builder.Services.AddSingleton<PolicyReloader>();
-        builder.Services.AddHostedService<ConfigWatcher>();
-        builder.Services.AddSingleton(events);
-        builder.Services.AddSingleton(events.Store);
-        builder.Services.AddSingleton(events.Alerts);
-        builder.Services.AddSingleton(events.Feed);
-        builder.Services.AddSingleton(shared);
-        builder.Services.AddHostedService<SharedPolicySubscriber>();
-        builder.Services.AddSingleton(new FilterProxy.Events.Nodes.NodeBoard(events.Store));
-        builder.Services.AddSingleton<IHealthReporter, EventHealth>();
-        builder.Services.AddSingleton<IPolicyAdmin, GatewayPolicyAdmin>();
-        builder.Services.AddFilterProxyAdminUi(new AdminOptions { Directory = GatewayApp.AdminDirectory(snapshot.Settings.DataDirectory), PasswordIterations = GatewayApp.AdminPasswordIterations(environment) });
+        builder.Services.AddPolicyEventsAndAdmin(time, context, http, loader, holder, events, shared);
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ClientAccessMiddleware>();

@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using FilterProxy.Admin;
 using FilterProxy.Admin.Api;
-using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Health;
 using FilterProxy.Dns;
@@ -122,23 +121,11 @@ internal sealed class GatewayApp : IAsyncDisposable
 
             proxyListeners = ProxyHosting.Listen(k, snapshot.Settings);
         });
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(context);
-        builder.Services.AddSingleton(http);
-        builder.Services.AddSingleton(loader);
-        builder.Services.AddSingleton(holder);
-        builder.Services.AddSingleton<PolicyEvaluator>();
-        builder.Services.AddSingleton<PolicyReloader>();
-        builder.Services.AddHostedService<ConfigWatcher>();
+        builder.Services.AddPolicyEventsAndAdmin(time, context, http, loader, holder, events, shared);
         builder.Services.AddHostedService<ListRefreshService>();
         builder.Services.AddSingleton(ca);
-        builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(events.Pipeline);
-        builder.Services.AddSingleton(events.Store);
-        builder.Services.AddSingleton(events.Alerts);
-        builder.Services.AddSingleton(events.Feed);
         builder.Services.AddSingleton(keywords);
-        builder.Services.AddSingleton(shared);
         builder.Services.AddSingleton<IEventSink>(events.Pipeline);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<RequestIdentifier>();
@@ -146,8 +133,6 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddHostedService<IdentityWatcher>();
         builder.Services.AddSingleton<EventServices>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventServices>());
-        builder.Services.AddHostedService<SharedPolicySubscriber>();
-        builder.Services.AddSingleton(new FilterProxy.Events.Nodes.NodeBoard(events.Store));
         builder.Services.AddHostedService<NodeHeartbeat>();
         builder.Services.AddSingleton<DnsCache>();
         builder.Services.AddSingleton<DnsRateLimiter>();
@@ -156,11 +141,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton<DnsServerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         builder.Services.AddSingleton<IHealthReporter, DnsHealth>();
-        builder.Services.AddSingleton<IHealthReporter, EventHealth>();
         builder.Services.AddSingleton<IHealthReporter, CertificateHealth>();
         builder.Services.AddFilterProxyHttp(snapshot.Settings.Http);
-        builder.Services.AddSingleton<IPolicyAdmin, GatewayPolicyAdmin>();
-        builder.Services.AddFilterProxyAdminUi(new AdminOptions { Directory = AdminDirectory(snapshot.Settings.DataDirectory), PasswordIterations = AdminPasswordIterations(environment) });
 
         WebApplication app = builder.Build();
         app.UseFilterProxyHttp(); // proxy connections were checked against allowedClients when they connected
