@@ -52,7 +52,10 @@ public sealed class WorkflowTests(AdminFixture fixture) : IClassFixture<AdminFix
         Assert.Contains("403", (await ProxyFrom("127.0.0.9")).Split('\n')[0], StringComparison.Ordinal);
         int index = Snapshot.SuspensionList.ToList().FindIndex(static s => s.Client?.ToString() is "127.0.0.9" or "127.0.0.9/32");
         Assert.True(index >= 0, string.Join(", ", Snapshot.SuspensionList.Select(static s => s.Client?.ToString())));
-        HttpResponseMessage lifted = await dsl.PostFormAsync("/policy/suspensions?handler=Lift", [("index", index.ToString(System.Globalization.CultureInfo.InvariantCulture))], page: "/policy/suspensions");
+        HttpResponseMessage wrong = await dsl.PostFormAsync("/policy/suspensions?handler=Lift", [("index", index.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("who", "127.0.0.10")], page: "/policy/suspensions");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        string who = Snapshot.SuspensionList[index].Client!.ToString()!;
+        HttpResponseMessage lifted = await dsl.PostFormAsync("/policy/suspensions?handler=Lift", [("index", index.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("who", who)], page: "/policy/suspensions");
         Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
         Assert.DoesNotContain("403", (await ProxyFrom("127.0.0.9")).Split('\n')[0], StringComparison.Ordinal);
     }

@@ -42,16 +42,16 @@ public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluato
         }
     }
 
-    public async Task OnPostLiftAsync(int index, CancellationToken cancellationToken)
+    public async Task OnPostLiftAsync(int index, string? who, CancellationToken cancellationToken)
     {
         List<JsonObject> all = [.. lists.Suspensions];
-        if (index < 0 || index >= all.Count)
+        // The index is checked against who it names, so a list changed by someone else meanwhile never lifts the wrong one.
+        if (index < 0 || index >= all.Count || ((string?)all[index]["user"] ?? (string?)all[index]["client"]) != who)
         {
             Fail("that suspension no longer exists");
             return;
         }
 
-        string who = (string?)all[index]["user"] ?? (string?)all[index]["client"] ?? "?";
         if (Suspensions[index].From >= Now)
         {
             all.RemoveAt(index); // had not started: nothing to keep
