@@ -87,7 +87,6 @@ public sealed class SchoolKeywords(AdminOptions options)
             }
         }
 
-        File.WriteAllText(Location + ".tmp", text.ToString());
-        File.Move(Location + ".tmp", Location, overwrite: true);
+        FilterProxy.Core.Text.AtomicFile.WriteAllText(Location, text.ToString());
     }
 }

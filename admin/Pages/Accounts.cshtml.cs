@@ -2,16 +2,13 @@ using FilterProxy.Admin.Accounts;
 using FilterProxy.Admin.Auth;
 using FilterProxy.Core.Events;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages;
 
 [Authorize(Policy = AdminPolicies.Administrator)]
-public sealed class AccountsModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : PageModel
+public sealed class AccountsModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : FormPageModel
 {
     public IReadOnlyList<AdminAccount> Accounts => accounts.All;
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -22,8 +19,7 @@ public sealed class AccountsModel(AdminAccountStore accounts, IEventStore store,
         (AdminAccount? account, string? error) = await accounts.CreateAsync(userName ?? "", displayName ?? "", password ?? "", roles ?? [], pupilData);
         if (account is null)
         {
-            Error = error;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(error!);
             return;
         }
 

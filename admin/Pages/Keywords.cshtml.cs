@@ -4,20 +4,17 @@ using FilterProxy.Admin.Keywords;
 using FilterProxy.Core.Events;
 using FilterProxy.Events.Keywords;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages;
 
 /// <summary>The school's monitored keywords: the DSL adds and removes phrases (audited).</summary>
 [Authorize(Policy = AdminPolicies.Safeguarding)]
-public sealed class KeywordsModel(SchoolKeywords keywords, IEventStore store, TimeProvider time) : PageModel
+public sealed class KeywordsModel(SchoolKeywords keywords, IEventStore store, TimeProvider time) : FormPageModel
 {
     public static readonly string[] Themes =
         ["self-harm", "suicide", "grooming", "sexting", "bullying", "radicalisation", "extremism", "racism", "misogyny", "drugs", "gambling", "pornography", "violence", "scams"];
 
     public IReadOnlyList<Keyword> Keywords => keywords.All;
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -29,8 +26,7 @@ public sealed class KeywordsModel(SchoolKeywords keywords, IEventStore store, Ti
             : await keywords.AddAsync(theme ?? "", level, language ?? "", phrase ?? "");
         if (error is not null)
         {
-            Error = error;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(error);
             return;
         }
 
@@ -42,8 +38,7 @@ public sealed class KeywordsModel(SchoolKeywords keywords, IEventStore store, Ti
     {
         if (!await keywords.RemoveAsync(phrase ?? "", language ?? "any"))
         {
-            Error = $"“{phrase}” is not in the list";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail($"“{phrase}” is not in the list");
             return;
         }
 

@@ -4,16 +4,14 @@ using FilterProxy.Core.Events;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages;
 
 /// <summary>First-run setup: creates the first administrator once, with the code from the data folder; gone afterwards.</summary>
 [AllowAnonymous]
-public sealed class SetupModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : PageModel
+public sealed class SetupModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : FormPageModel
 {
     public string CodePath => accounts.SetupCodePath;
-    public string? Error { get; private set; }
     public string? UserName { get; private set; }
     public string? DisplayName { get; private set; }
 
@@ -31,8 +29,7 @@ public sealed class SetupModel(AdminAccountStore accounts, IEventStore store, Ti
         (AdminAccount? account, string? error) = await accounts.SetupAsync(userName ?? "", displayName ?? "", password ?? "", code ?? "");
         if (account is null)
         {
-            Error = error;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(error!);
             return Page();
         }
 

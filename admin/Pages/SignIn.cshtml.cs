@@ -4,14 +4,12 @@ using FilterProxy.Core.Events;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages;
 
 [AllowAnonymous]
-public sealed class SignInModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : PageModel
+public sealed class SignInModel(AdminAccountStore accounts, IEventStore store, TimeProvider time) : FormPageModel
 {
-    public string? Error { get; private set; }
     public string? UserName { get; private set; }
     public string ReturnUrl { get; private set; } = "/";
 
@@ -40,14 +38,13 @@ public sealed class SignInModel(AdminAccountStore accounts, IEventStore store, T
                 return LocalRedirect(ReturnUrl);
             case SignInOutcome.LockedOut:
                 await store.AppendAuditAsync(new AuditRecord(now, "admin:" + (userName ?? ""), "admin.signin.locked", "session", $"locked until {result.LockedUntil:u}"), HttpContext.RequestAborted);
-                Error = $"Too many wrong passwords: this account is locked until {result.LockedUntil:HH:mm} UTC.";
+                Fail($"Too many wrong passwords: this account is locked until {result.LockedUntil:HH:mm} UTC.", StatusCodes.Status401Unauthorized);
                 break;
             default:
-                Error = "The user name or password is wrong.";
+                Fail("The user name or password is wrong.", StatusCodes.Status401Unauthorized);
                 break;
         }
 
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }
 

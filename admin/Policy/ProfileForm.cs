@@ -50,14 +50,14 @@ public sealed class ProfileForm
     {
         ProfileForm before = From(live);
         // Sealed categories are blocked whatever the form says; they are never part of a change.
-        List<string> blocked = [.. Blocked.Where(static n => Categories.TryParse(n, out Category? c) && !Categories.Info(c!.Value).Sealed).Distinct().Order(StringComparer.Ordinal)];
+        List<string> blocked = [.. Blocked.Where(Editable).Distinct().Order(StringComparer.Ordinal)];
         List<string> diff = [];
         if ((Description ?? "").Trim() != (before.Description ?? ""))
         {
             diff.Add($"description: \"{before.Description}\" → \"{(Description ?? "").Trim()}\"");
         }
 
-        List<string> was = [.. before.Blocked.Where(static n => Categories.TryParse(n, out Category? c) && !Categories.Info(c!.Value).Sealed)];
+        List<string> was = [.. before.Blocked.Where(Editable)];
         IEnumerable<string> added = blocked.Except(was).Select(static n => "+ " + n);
         IEnumerable<string> removed = was.Except(blocked).Select(static n => "− " + n);
         string categories = string.Join(", ", added.Concat(removed));
@@ -86,6 +86,9 @@ public sealed class ProfileForm
         };
         return (new JsonObject { ["profiles"] = new JsonObject { [live.Name] = profile } }, diff);
     }
+
+    /// <summary>A known category that is not sealed (csam and terrorism are blocked whatever a form says).</summary>
+    private static bool Editable(string name) => Categories.TryParse(name, out Category? c) && !Categories.Info(c.Value).Sealed;
 
     private static void Setting(List<string> diff, string name, string before, string after)
     {

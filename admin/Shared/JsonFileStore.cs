@@ -62,22 +62,5 @@ public sealed class JsonFileStore<T>(string path, Func<T> empty) where T : class
         }
     }
 
-    private void Write(T value)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        string temporary = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(stream, value, s_json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
-    }
+    private void Write(T value) => FilterProxy.Core.Text.AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(value, s_json), ownerOnly: true);
 }

@@ -25,6 +25,20 @@ public static partial class PolicyCompiler
         return compiled ?? throw new ConfigException(loaded.Path ?? "built-in defaults", errors);
     }
 
+    /// <summary>The errors <paramref name="loaded"/> would be refused with (empty when it compiles).</summary>
+    public static IReadOnlyList<ConfigError> Check(LoadedConfig loaded)
+    {
+        try
+        {
+            Compile(loaded);
+            return [];
+        }
+        catch (ConfigException ex)
+        {
+            return ex.Errors;
+        }
+    }
+
     public static CompiledConfig? TryCompile(FilterProxyConfig config, string baseDirectory, string? source, out IReadOnlyList<ConfigError> errors)
     {
         var e = new List<ConfigError>();

@@ -1,6 +1,7 @@
 using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
+using FilterProxy.Core.Text;
 using FilterProxy.Events;
 using FilterProxy.Events.Stores.Redis;
 using FilterProxy.Hosting;
@@ -20,18 +21,7 @@ internal sealed class GatewayPolicyAdmin(SharedPolicySource shared, PolicyReload
 
     public string? Overlay => shared.Json;
 
-    public IReadOnlyList<ConfigError> Validate(string overlay)
-    {
-        try
-        {
-            PolicyCompiler.Compile(ConfigLoader.Load(context.ConfigPath, context.Environment, overlay));
-            return [];
-        }
-        catch (ConfigException ex)
-        {
-            return ex.Errors;
-        }
-    }
+    public IReadOnlyList<ConfigError> Validate(string overlay) => PolicyCompiler.Check(ConfigLoader.Load(context.ConfigPath, context.Environment, overlay));
 
     public async Task<IReadOnlyList<ConfigError>> ApplyAsync(string overlay, string reason, CancellationToken cancellationToken)
     {
@@ -48,10 +38,7 @@ internal sealed class GatewayPolicyAdmin(SharedPolicySource shared, PolicyReload
         }
         else
         {
-            string path = FilePath(holder.Current.Settings.DataDirectory);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path + ".tmp", overlay, cancellationToken);
-            File.Move(path + ".tmp", path, overwrite: true);
+            AtomicFile.WriteAllText(FilePath(holder.Current.Settings.DataDirectory), overlay, ownerOnly: true);
             shared.SetLocal(overlay);
         }
 

@@ -66,7 +66,11 @@ internal sealed partial class SharedPolicySubscriber(EventStack events, SharedPo
             {
                 try
                 {
-                    await source.FetchAsync(redis);
+                    if (!await source.FetchAsync(redis))
+                    {
+                        continue; // the same document (this node published it and has reloaded already)
+                    }
+
                     Log.Published(logger, version);
                     await reloader.ReloadAsync($"shared policy v{version}", refreshLists: false, stoppingToken);
                 }

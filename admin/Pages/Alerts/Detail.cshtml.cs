@@ -4,18 +4,15 @@ using FilterProxy.Core.Events;
 using FilterProxy.Events.Alerts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Alerts;
 
 /// <summary>One alert: who, where, what, why; its chronology; the person's activity an hour either side; the DSL's actions.</summary>
 [Authorize(Policy = AdminPolicies.Safeguarding)]
-public sealed class DetailModel(IEventStore store, AlertService alerts) : PageModel
+public sealed class DetailModel(IEventStore store, AlertService alerts) : FormPageModel
 {
     public Alert? Alert { get; private set; }
     public IReadOnlyList<FilterEvent> Context { get; private set; } = [];
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
@@ -43,8 +40,7 @@ public sealed class DetailModel(IEventStore store, AlertService alerts) : PageMo
                 return NotFound();
             }
 
-            Error = ex.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(ex.Message);
         }
 
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();

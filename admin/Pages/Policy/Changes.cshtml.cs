@@ -3,19 +3,16 @@ using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Policy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>Pending and decided changes; senior leaders approve or reject (each POST handler checks the approver policy).</summary>
 [Authorize(Roles = AdminRoles.Technician + "," + AdminRoles.SeniorLeader)]
-public sealed class ChangesModel(PolicyChangeService changes, IAuthorizationService authorization) : PageModel
+public sealed class ChangesModel(PolicyChangeService changes) : FormPageModel
 {
     public bool RequireApproval => changes.RequireApproval;
     public IEnumerable<PolicyChange> Pending => changes.All.Where(static c => c.Status == ChangeStatus.Pending).Reverse();
     public IEnumerable<PolicyChange> Decided => changes.All.Where(static c => c.Status != ChangeStatus.Pending).Reverse().Take(100);
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -27,7 +24,7 @@ public sealed class ChangesModel(PolicyChangeService changes, IAuthorizationServ
 
     public async Task<IActionResult> OnPostApprovalAsync(bool require, CancellationToken cancellationToken)
     {
-        if (!await IsApproverAsync())
+        if (!await MayAsync(AdminPolicies.Approver))
         {
             return Forbid();
         }
@@ -39,7 +36,7 @@ public sealed class ChangesModel(PolicyChangeService changes, IAuthorizationServ
 
     private async Task<IActionResult> DecideAsync(string id, bool approve, string? note, CancellationToken cancellationToken)
     {
-        if (!await IsApproverAsync())
+        if (!await MayAsync(AdminPolicies.Approver))
         {
             return Forbid();
         }
@@ -47,8 +44,7 @@ public sealed class ChangesModel(PolicyChangeService changes, IAuthorizationServ
         PolicyChangeService.Outcome outcome = await changes.DecideAsync(id, User.Actor(), approve, note, cancellationToken);
         if (outcome.Errors.Count > 0)
         {
-            Error = string.Join(" ", outcome.Errors);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(outcome.Errors);
         }
         else
         {
@@ -57,6 +53,4 @@ public sealed class ChangesModel(PolicyChangeService changes, IAuthorizationServ
 
         return Page();
     }
-
-    private async Task<bool> IsApproverAsync() => (await authorization.AuthorizeAsync(User, AdminPolicies.Approver)).Succeeded;
 }

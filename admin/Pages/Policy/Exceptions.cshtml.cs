@@ -7,20 +7,17 @@ using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>Curriculum exceptions: a technician records the request; a senior leader who did not ask approves it.</summary>
 [Authorize(Roles = AdminRoles.Technician + "," + AdminRoles.SeniorLeader)]
-public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator, IAuthorizationService authorization, IEventStore store, TimeProvider time) : PageModel
+public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator, IEventStore store, TimeProvider time) : FormPageModel
 {
     public DateTimeOffset Now { get; } = time.GetUtcNow();
     public IReadOnlyList<CurriculumException> Exceptions => evaluator.Snapshot.Exceptions;
     public IEnumerable<string> Groups => evaluator.Snapshot.Groups.Select(static g => g.Name);
     public IEnumerable<string> Profiles => evaluator.Snapshot.Profiles.Select(static p => p.Name);
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -28,14 +25,14 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
 
     public async Task<IActionResult> OnPostAskAsync(string? target, string? scope, string? start, string? end, string? reason, string? requestedBy, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(User, AdminPolicies.Technician)).Succeeded)
+        if (!await MayAsync(AdminPolicies.Technician))
         {
             return Forbid();
         }
 
         if (!TryTime(start, out DateTimeOffset from) || !TryTime(end, out DateTimeOffset until) || scope?.Split(':', 2) is not [var kind and ("group" or "profile"), var name])
         {
-            return Fail("give the site, who it is for, and a start and end time");
+            return Failed("give the site, who it is for, and a start and end time");
         }
 
         string id = $"exc-{Now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..4]}";
@@ -52,7 +49,7 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
         IReadOnlyList<string> errors = await lists.SetExceptionsAsync([.. lists.Exceptions, request], $"exception {id} asked for", cancellationToken);
         if (errors.Count > 0)
         {
-            return Fail(string.Join(" ", errors));
+            return Failed(errors);
         }
 
         await store.AppendAuditAsync(new AuditRecord(time.GetUtcNow(), User.Actor(), "exception.requested", "exception/" + id,
@@ -63,27 +60,27 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
 
     public async Task<IActionResult> OnPostApproveAsync(string id, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(User, AdminPolicies.Approver)).Succeeded)
+        if (!await MayAsync(AdminPolicies.Approver))
         {
             return Forbid();
         }
 
         if (evaluator.Snapshot.Exceptions.FirstOrDefault(x => x.Id == id) is not { ApprovedBy: null } pending)
         {
-            return Fail($"there is no exception {id} waiting for approval");
+            return Failed($"there is no exception {id} waiting for approval");
         }
 
         string approver = User.Identity!.Name!;
         if (string.Equals(approver, pending.RequestedBy, StringComparison.OrdinalIgnoreCase))
         {
-            return Fail("an exception must be approved by someone other than the person who asked");
+            return Failed("an exception must be approved by someone other than the person who asked");
         }
 
         IReadOnlyList<string> errors = await lists.SetExceptionsAsync(
             lists.Exceptions.Select(x => (string?)x["id"] == id ? Approved(x, approver) : x), $"exception {id} approved", cancellationToken);
         if (errors.Count > 0)
         {
-            return Fail(string.Join(" ", errors));
+            return Failed(errors);
         }
 
         await store.AppendAuditAsync(new AuditRecord(time.GetUtcNow(), User.Actor(), "exception.approved", "exception/" + id, $"{pending.Target} asked by {pending.RequestedBy}: {pending.Reason}"), cancellationToken);
@@ -100,10 +97,11 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
     private static bool TryTime(string? text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 
-    private PageResult Fail(string error)
+    private IActionResult Failed(string error) => Failed([error]);
+
+    private IActionResult Failed(IEnumerable<string> errors)
     {
-        Error = error;
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Fail(errors);
         return Page();
     }
 }

@@ -4,19 +4,16 @@ using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>Client groups (IP ranges → profile): a change or a new group is proposed and approved like a profile change.</summary>
 [Authorize(Policy = AdminPolicies.Technician)]
-public sealed class GroupsModel(PolicyEvaluator evaluator, PolicyChangeService changes) : PageModel
+public sealed class GroupsModel(PolicyEvaluator evaluator, PolicyChangeService changes) : FormPageModel
 {
     public IReadOnlyList<ClientGroup> Groups => evaluator.Snapshot.Groups;
     public IEnumerable<string> Profiles => evaluator.Snapshot.Profiles.Select(static p => p.Name);
     public string UnknownProfile => evaluator.Snapshot.UnknownClientProfile.Name;
-    public IReadOnlyList<string> Errors { get; private set; } = [];
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -53,10 +50,9 @@ public sealed class GroupsModel(PolicyEvaluator evaluator, PolicyChangeService c
         };
         PolicyChangeService.Outcome outcome = name.Length == 0 ? new(null, ["the group needs a name"])
             : await changes.ProposeAsync($"groups.{name}", patch, diff, User.Actor(), null, cancellationToken);
-        Errors = outcome.Errors;
-        if (Errors.Count > 0)
+        if (outcome.Errors.Count > 0)
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Fail(outcome.Errors);
         }
         else
         {

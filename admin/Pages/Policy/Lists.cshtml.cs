@@ -5,17 +5,14 @@ using FilterProxy.Core.Events;
 using FilterProxy.Core.Lists;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>List sources with their freshness, and a refresh now (audited).</summary>
 [Authorize(Policy = AdminPolicies.Technician)]
-public sealed class ListsModel(PolicyEvaluator evaluator, IPolicyAdmin policy, IEventStore store, TimeProvider time) : PageModel
+public sealed class ListsModel(PolicyEvaluator evaluator, IPolicyAdmin policy, IEventStore store, TimeProvider time) : FormPageModel
 {
     public IReadOnlyList<ListReport> Reports => evaluator.Snapshot.Lists.Reports;
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -31,8 +28,7 @@ public sealed class ListsModel(PolicyEvaluator evaluator, IPolicyAdmin policy, I
         }
         else
         {
-            Error = "The refresh was refused (see the gateway's log); the last good lists keep filtering.";
-            Response.StatusCode = StatusCodes.Status500InternalServerError;
+            Fail("The refresh was refused (see the gateway's log); the last good lists keep filtering.", StatusCodes.Status500InternalServerError);
         }
     }
 }

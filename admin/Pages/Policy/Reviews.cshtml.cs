@@ -5,17 +5,14 @@ using FilterProxy.Admin.Reviews;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>The block page's review and report requests, and the technician's decision on each.</summary>
 [Authorize(Policy = AdminPolicies.Technician)]
-public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes, PolicyEvaluator evaluator, IEventStore store, TimeProvider time) : PageModel
+public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes, PolicyEvaluator evaluator, IEventStore store, TimeProvider time) : FormPageModel
 {
     public IReadOnlyList<ReviewQueue.Item> Items { get; private set; } = [];
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Items = await queue.ItemsAsync(time.GetUtcNow(), cancellationToken);
 
@@ -31,7 +28,7 @@ public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes,
         ReviewQueue.Item? item = (await queue.ItemsAsync(now, cancellationToken)).FirstOrDefault(i => i.Request.Id == id);
         if (item is null || item.Decision is not null)
         {
-            Error = item is null ? $"there is no request {id} in the last {ReviewQueue.Days} days" : $"request {id} was already decided";
+            Fail(item is null ? $"there is no request {id} in the last {ReviewQueue.Days} days" : $"request {id} was already decided");
         }
         else if (decision == "keep")
         {
@@ -39,7 +36,7 @@ public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes,
         }
         else if (item.Request.Host is not { } host || evaluator.Snapshot.FindProfile(item.Request.Profile ?? "") is not { } profile)
         {
-            Error = "the request names no site or no known profile; change the profile by hand";
+            Fail("the request names no site or no known profile; change the profile by hand");
         }
         else
         {
@@ -57,17 +54,12 @@ public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes,
             PolicyChangeService.Outcome outcome = await changes.ProposeAsync($"profiles.{profile.Name}", patch, diff, User.Actor(), $"block-page request {id}", cancellationToken);
             if (outcome.Errors.Count > 0)
             {
-                Error = string.Join(" ", outcome.Errors);
+                Fail(outcome.Errors);
             }
             else
             {
                 await RecordAsync(item, decision, outcome.Change!.Id, now, cancellationToken);
             }
-        }
-
-        if (Error is not null)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
         Items = await queue.ItemsAsync(now, cancellationToken);

@@ -4,21 +4,18 @@ using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>Schedules: adding or removing one proposes the whole new list (approval refuses it if the list changed meanwhile).</summary>
 [Authorize(Policy = AdminPolicies.Technician)]
-public sealed class SchedulesModel(PolicyLists lists, PolicyEvaluator evaluator, PolicyChangeService changes) : PageModel
+public sealed class SchedulesModel(PolicyLists lists, PolicyEvaluator evaluator, PolicyChangeService changes) : FormPageModel
 {
     private static readonly string[] s_days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
     public IReadOnlyList<ScheduleRule> Rules => lists.ScheduleRules;
     public IEnumerable<string> Profiles => evaluator.Snapshot.Profiles.Select(static p => p.Name);
     public string TimeZone => evaluator.Snapshot.TimeZone.Id;
-    public IReadOnlyList<string> Errors { get; private set; } = [];
-    public string? Done { get; private set; }
 
     public IEnumerable<string> DayNames(int mask) => Enumerable.Range(0, 7).Select(d => (d + 1) % 7).Where(d => (mask & (1 << d)) != 0).Select(static d => s_days[d]);
 
@@ -31,7 +28,8 @@ public sealed class SchedulesModel(PolicyLists lists, PolicyEvaluator evaluator,
         name = name?.Trim() ?? "";
         if (name.Length == 0 || Rules.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
-            return FailAsync(name.Length == 0 ? "the schedule needs a name" : $"there is already a schedule '{name}'");
+            Fail(name.Length == 0 ? "the schedule needs a name" : $"there is already a schedule '{name}'");
+            return Task.CompletedTask;
         }
 
         var schedule = new JsonObject
@@ -51,8 +49,13 @@ public sealed class SchedulesModel(PolicyLists lists, PolicyEvaluator evaluator,
     public Task OnPostRemoveAsync(string? name, CancellationToken cancellationToken)
     {
         ScheduleRule? rule = Rules.FirstOrDefault(r => r.Name == name);
-        return rule is null ? FailAsync($"there is no schedule '{name}'")
-            : ProposeAsync([.. lists.Schedules.Where(s => (string?)s["name"] != name)], $"− schedule {name} ({rule.Profile})", cancellationToken);
+        if (rule is null)
+        {
+            Fail($"there is no schedule '{name}'");
+            return Task.CompletedTask;
+        }
+
+        return ProposeAsync([.. lists.Schedules.Where(s => (string?)s["name"] != name)], $"− schedule {name} ({rule.Profile})", cancellationToken);
     }
 
     private async Task ProposeAsync(IEnumerable<JsonObject> schedules, string diff, CancellationToken cancellationToken)
@@ -61,17 +64,10 @@ public sealed class SchedulesModel(PolicyLists lists, PolicyEvaluator evaluator,
         PolicyChangeService.Outcome outcome = await changes.ProposeAsync("schedules", patch, [diff], User.Actor(), null, cancellationToken, lists.ListJson("schedules"));
         if (outcome.Errors.Count > 0)
         {
-            await FailAsync([.. outcome.Errors]);
+            Fail(outcome.Errors);
             return;
         }
 
         Done = outcome.Change!.Status == ChangeStatus.Pending ? $"Change {outcome.Change.Id} is waiting for a senior leader's approval: {diff}" : $"Applied: {diff}";
-    }
-
-    private Task FailAsync(params string[] errors)
-    {
-        Errors = errors;
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Task.CompletedTask;
     }
 }

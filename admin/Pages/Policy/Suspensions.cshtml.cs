@@ -6,18 +6,15 @@ using FilterProxy.Admin.Policy;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FilterProxy.Admin.Pages.Policy;
 
 /// <summary>Suspending a user's or an address's internet access (and lifting it): the DSL's or the technician's, audited.</summary>
 [Authorize(Roles = AdminRoles.Dsl + "," + AdminRoles.Technician)]
-public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluator, IEventStore store, TimeProvider time) : PageModel
+public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluator, IEventStore store, TimeProvider time) : FormPageModel
 {
     public DateTimeOffset Now { get; } = time.GetUtcNow();
     public IReadOnlyList<Suspension> Suspensions => evaluator.Snapshot.SuspensionList;
-    public string? Error { get; private set; }
-    public string? Done { get; private set; }
 
     public void OnGet()
     {
@@ -73,15 +70,9 @@ public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluato
         IReadOnlyList<string> errors = await lists.SetSuspensionsAsync(all, reason, cancellationToken);
         if (errors.Count > 0)
         {
-            Fail(string.Join(" ", errors));
+            Fail(errors);
         }
 
         return errors.Count == 0;
-    }
-
-    private void Fail(string error)
-    {
-        Error = error;
-        Response.StatusCode = StatusCodes.Status400BadRequest;
     }
 }

@@ -111,18 +111,7 @@ public sealed class PolicyChangeTests : IAsyncLifetime
     {
         public string? Overlay { get; private set; }
 
-        public IReadOnlyList<ConfigError> Validate(string overlay)
-        {
-            try
-            {
-                PolicyCompiler.Compile(ConfigLoader.Load(null, new Dictionary<string, string>(), overlay));
-                return [];
-            }
-            catch (ConfigException ex)
-            {
-                return ex.Errors;
-            }
-        }
+        public IReadOnlyList<ConfigError> Validate(string overlay) => PolicyCompiler.Check(ConfigLoader.Load(null, new Dictionary<string, string>(), overlay));
 
         public Task<IReadOnlyList<ConfigError>> ApplyAsync(string overlay, string reason, CancellationToken cancellationToken)
         {
