@@ -42,13 +42,16 @@ public sealed partial class SqliteEventStore
 
         await using SqliteCommand insert = c.CreateCommand();
         insert.Transaction = tx;
-        // The data goes in through incremental blob I/O from the (reused) buffer: no array copy, no large-object churn.
-        insert.CommandText = "INSERT INTO blocks (first, last, blocked, count, data) VALUES ($f, $l, $b, $n, zeroblob($d)); SELECT last_insert_rowid()";
+        insert.CommandText = "INSERT INTO blocks (first, last, blocked, count) VALUES ($f, $l, $b, $n); SELECT last_insert_rowid()";
         SqliteParameter bf = insert.Parameters.Add("$f", SqliteType.Integer);
         SqliteParameter bl = insert.Parameters.Add("$l", SqliteType.Integer);
         SqliteParameter bb = insert.Parameters.Add("$b", SqliteType.Integer);
         SqliteParameter bn = insert.Parameters.Add("$n", SqliteType.Integer);
-        SqliteParameter bd = insert.Parameters.Add("$d", SqliteType.Integer);
+        await using SqliteCommand chunk = c.CreateCommand();
+        chunk.Transaction = tx;
+        chunk.CommandText = "INSERT INTO chunks (id, data) VALUES ($id, $data)";
+        SqliteParameter cid = chunk.Parameters.Add("$id", SqliteType.Integer);
+        SqliteParameter cdata = chunk.Parameters.Add("$data", SqliteType.Blob);
         await using SqliteCommand index = c.CreateCommand();
         index.Transaction = tx;
         index.CommandText = "INSERT INTO refs (key, first, last, block, slices) VALUES ($k, $f, $l, $id, $s)";
@@ -59,11 +62,12 @@ public sealed partial class SqliteEventStore
         SqliteParameter rs = index.Parameters.Add("$s", SqliteType.Blob);
         foreach (EventBlock block in blocks.Values)
         {
-            (bf.Value, bl.Value, bb.Value, bn.Value, bd.Value) = (block.First, block.Last, block.Blocked ? 1 : 0, block.Count, block.Data.Length);
+            (bf.Value, bl.Value, bb.Value, bn.Value) = (block.First, block.Last, block.Blocked ? 1 : 0, block.Count);
             long id = (long)insert.ExecuteScalar()!;
-            using (var blob = new SqliteBlob(c, "blocks", "data", id))
+            for (int n = 0; n < block.ChunkCount; n++)
             {
-                blob.Write(block.Data.Span);
+                (cid.Value, cdata.Value) = (SqliteSchema.ChunkId(id, n), block.Chunk(n).ToArray());
+                chunk.ExecuteNonQuery();
             }
 
             ReturnBuffer(block.Buffer);
@@ -157,6 +161,9 @@ public sealed partial class SqliteEventStore
 
         sql.Append(key is null ? " ORDER BY b.last DESC, b.id DESC" : " ORDER BY r.last DESC, r.block DESC");
         cmd.CommandText = sql.ToString();
+        await using SqliteCommand chunks = c.CreateCommand();
+        chunks.Parameters.Add("$from", SqliteType.Integer);
+        chunks.Parameters.Add("$to", SqliteType.Integer);
         await using SqliteDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -175,7 +182,7 @@ public sealed partial class SqliteEventStore
             }
 
             byte[]? slices = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
-            ReadBlock(c, block, slices, query, found);
+            ReadBlock(chunks, block, slices, query, found);
         }
 
         found.Sort(static (a, b) => Newest(b, a));
@@ -188,57 +195,58 @@ public sealed partial class SqliteEventStore
         return byTime != 0 ? byTime : a.Block != b.Block ? a.Block.CompareTo(b.Block) : a.Position.CompareTo(b.Position);
     }
 
-    /// <summary>The block's events that match: those the slices point at (read in place), or every line.</summary>
-    private static void ReadBlock(SqliteConnection c, long block, byte[]? slices, EventQuery query, List<(FilterEvent, long, int)> found)
+    /// <summary>The block's events that match: those the slices point at (one chunk row read per chunk), or every line.</summary>
+    private static void ReadBlock(SqliteCommand chunks, long block, byte[]? slices, EventQuery query, List<(FilterEvent, long, int)> found)
     {
-        using var blob = new SqliteBlob(c, "blocks", "data", block, readOnly: true);
         if (slices is null)
         {
-            var data = new byte[blob.Length];
-            blob.ReadExactly(data);
+            chunks.CommandText = "SELECT data FROM chunks WHERE id >= $from AND id < $to ORDER BY id";
+            chunks.Parameters["$from"].Value = SqliteSchema.ChunkId(block, 0);
+            chunks.Parameters["$to"].Value = SqliteSchema.ChunkId(block + 1, 0);
+            using SqliteDataReader all = chunks.ExecuteReader();
             int position = 0;
-            foreach (Range line in data.AsSpan().Split((byte)'\n'))
+            while (all.Read())
             {
-                if (data.AsSpan(line).Length > 0)
+                byte[] lines = all.GetFieldValue<byte[]>(0);
+                foreach (Range line in lines.AsSpan().Split((byte)'\n'))
                 {
-                    FilterEvent e = EventJson.Event(data.AsSpan(line));
-                    if (query.Matches(e))
+                    if (lines.AsSpan(line).Length > 0)
                     {
-                        found.Add((e, block, position));
+                        FilterEvent e = EventJson.Event(lines.AsSpan(line));
+                        if (query.Matches(e))
+                        {
+                            found.Add((e, block, position));
+                        }
+
+                        position++;
                     }
                 }
-
-                position++;
             }
 
             return;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        chunks.CommandText = "SELECT data FROM chunks WHERE id = $from";
+        byte[]? data = null;
+        int loaded = -1;
+        for (int i = 0; i + EventBlock.Ref.SliceBytes <= slices.Length; i += EventBlock.Ref.SliceBytes)
         {
-            for (int i = 0; i + 8 <= slices.Length; i += 8)
+            int chunk = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i));
+            int offset = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 4));
+            int length = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 8));
+            if (chunk != loaded)
             {
-                int offset = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i));
-                int length = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 4));
-                if (buffer.Length < length)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(length);
-                }
-
-                blob.Seek(offset, SeekOrigin.Begin);
-                blob.ReadExactly(buffer, 0, length);
-                FilterEvent e = EventJson.Event(buffer.AsSpan(0, length));
-                if (query.Matches(e))
-                {
-                    found.Add((e, block, offset));
-                }
+                chunks.Parameters["$from"].Value = SqliteSchema.ChunkId(block, chunk);
+                using SqliteDataReader one = chunks.ExecuteReader();
+                data = one.Read() ? one.GetFieldValue<byte[]>(0) : throw new InvalidDataException($"event block {block} has no chunk {chunk}");
+                loaded = chunk;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            FilterEvent e = EventJson.Event(data.AsSpan(offset, length));
+            if (query.Matches(e))
+            {
+                found.Add((e, block, i)); // slices are in stored order
+            }
         }
     }
 
@@ -274,6 +282,8 @@ public sealed partial class SqliteEventStore
                     DELETE FROM doomed;
                     INSERT INTO doomed SELECT id, count FROM blocks WHERE blocked = $blocked AND last < $cutoff LIMIT 500;
                     DELETE FROM refs WHERE block IN (SELECT id FROM doomed);
+                    DELETE FROM chunks WHERE id >= (SELECT min(id) FROM doomed) << 20 AND id < ((SELECT max(id) FROM doomed) + 1) << 20
+                        AND (id >> 20) IN (SELECT id FROM doomed);
                     DELETE FROM blocks WHERE id IN (SELECT id FROM doomed);
                     SELECT count(*), coalesce(sum(count), 0) FROM doomed;
                     """;

@@ -36,6 +36,7 @@ public sealed partial class SqliteEventStore : IEventStore
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecAsync(writer, SqliteSchema.Pragmas, cancellationToken).ConfigureAwait(false);
         await ExecAsync(writer, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
+        await SqliteUpgrade.RunAsync(writer, cancellationToken).ConfigureAwait(false);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // personal data: owner only

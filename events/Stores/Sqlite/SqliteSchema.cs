@@ -2,6 +2,15 @@ namespace FilterProxy.Events.Stores.Sqlite;
 
 internal static class SqliteSchema
 {
+    /// <summary>
+    /// A block's events are cut into chunk rows that fit one 4 KB page (SQLite keeps up to 4,061 bytes of a row in
+    /// its leaf page): reading one event is one B-tree lookup, never a walk along a long blob's overflow chain.
+    /// </summary>
+    public const int ChunkBytes = 4000;
+
+    /// <summary>The first chunk row of a block; a block holds up to 2^20 chunks (4 GB of events).</summary>
+    public static long ChunkId(long block, int chunk) => (block << 20) | (uint)chunk;
+
     public const string Pragmas = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
@@ -17,16 +26,19 @@ internal static class SqliteSchema
             first INTEGER NOT NULL,
             last INTEGER NOT NULL,
             blocked INTEGER NOT NULL,
-            count INTEGER NOT NULL,
-            data BLOB NOT NULL -- the events as UTF-8 JSON lines, in the order stored
+            count INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS blocks_last ON blocks (last);
+        CREATE TABLE IF NOT EXISTS chunks (
+            id INTEGER PRIMARY KEY, -- block << 20 | n: a block's chunks are one range of the table's key
+            data BLOB NOT NULL      -- whole UTF-8 JSON lines, at most ChunkBytes unless one event is larger
+        );
         CREATE TABLE IF NOT EXISTS refs (
             key TEXT NOT NULL,     -- u:<user>, d:<device>, c:<client>, k:<kind>
             first INTEGER NOT NULL,
             last INTEGER NOT NULL,
             block INTEGER NOT NULL,
-            slices BLOB NOT NULL   -- (offset, length) int32 pairs of the key's events in the block
+            slices BLOB NOT NULL   -- (chunk, offset, length) int32 triples of the key's events in the block
         );
         CREATE INDEX IF NOT EXISTS refs_key ON refs (key, last);
         CREATE INDEX IF NOT EXISTS refs_block ON refs (block);

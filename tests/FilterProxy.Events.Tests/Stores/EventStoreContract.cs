@@ -11,7 +11,7 @@ public abstract class EventStoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
-    protected IEventStore Store { get; private set; } = null!;
+    protected IEventStore Store { get; set; } = null!;
 
     protected abstract Task<IEventStore> CreateStoreAsync();
 
@@ -74,6 +74,23 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal([4, 3], (await Store.QueryAsync(new EventQuery { Since = T0.AddSeconds(3), Until = T0.AddSeconds(5) }, default)).Select(static e => (int)e.Seq));
         Assert.Equal([3, 2], (await Store.QueryAsync(new EventQuery { User = "pupil1", Since = T0.AddSeconds(2), Until = T0.AddSeconds(4) }, default)).Select(static e => (int)e.Seq));
         Assert.Equal([5, 4, 3, 2, 1], (await Store.QueryAsync(new EventQuery(), default)).Select(static e => (int)e.Seq));
+    }
+
+    [Fact]
+    public async Task LargeBatch_ManyUsersAndAnOversizeEvent_EveryEventFoundInOrder()
+    {
+        // 600 events of 5 users in one batch (hundreds of KB: many storage chunks), one with a 20 KB URL.
+        FilterEvent[] events = [.. Enumerable.Range(1, 600).Select(static i => Event(i, user: $"pupil{i % 5}", verdict: i % 7 == 0 ? "block" : "allow")
+            with { Url = i == 300 ? "http://long.example/" + new string('x', 20_000) : $"http://site{i}.example/" + new string('p', i % 400) })];
+        Assert.True(await Append("big", events));
+
+        IReadOnlyList<FilterEvent> pupil0 = await Store.QueryAsync(new EventQuery { User = "pupil0", Limit = 1000 }, default);
+        Assert.Equal(Enumerable.Range(1, 600).Where(static i => i % 5 == 0).Reverse(), pupil0.Select(static e => (int)e.Seq));
+        Assert.Equal(20_020, pupil0.Single(static e => e.Seq == 300).Url!.Length);
+        Assert.All(pupil0, e => Assert.Equal(events[(int)e.Seq - 1].Url, e.Url));
+        Assert.Equal(600, (await Store.QueryAsync(new EventQuery { Limit = 1000 }, default)).Count);
+        Assert.Equal(Enumerable.Range(1, 600).Where(static i => i % 7 == 0).Reverse(),
+            (await Store.QueryAsync(new EventQuery { Blocked = true, Limit = 1000 }, default)).Select(static e => (int)e.Seq));
     }
 
     [Fact]

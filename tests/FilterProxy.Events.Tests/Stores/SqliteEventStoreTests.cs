@@ -43,5 +43,89 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DbPath));
     }
 
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var c = new SqliteConnection($"Data Source={DbPath}");
+        await c.OpenAsync();
+        await using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Events_AreStoredInChunkRowsThatFitAPage_AndPurgeTakesTheirChunks()
+    {
+        DateTimeOffset now = T0.AddDays(200);
+        FilterEvent[] old = [.. Enumerable.Range(1, 300).Select(i => Event(i, time: now.AddDays(-100).AddSeconds(i)) with { Url = "http://a.example/" + new string('q', 500) })];
+        await Store.AppendAsync(new EventBatch("old", old), default);
+        await Store.AppendAsync(new EventBatch("new", [Event(1000, time: now.AddDays(-1))]), default);
+        Assert.True(await ScalarAsync("SELECT count(*) FROM chunks") > 30);
+        Assert.True(await ScalarAsync("SELECT max(length(data)) FROM chunks") <= 4000);
+
+        await Store.PurgeAsync(RetentionPolicy.Default, now, default);
+
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM chunks"));
+        Assert.Equal([1000], (await Store.QueryAsync(new EventQuery { User = "pupil1" }, default)).Select(static e => (int)e.Seq));
+    }
+
+    [Fact]
+    public async Task EarlierFileLayout_OneBlobPerBlock_IsUpgradedOnOpen_NothingLost()
+    {
+        await Store.DisposeAsync();
+        File.Delete(DbPath);
+        // The layout before chunk rows: the block's JSON lines in blocks.data, index slices of (offset, length).
+        FilterEvent[] events = [.. Enumerable.Range(1, 40).Select(static i => Event(i, user: $"pupil{i % 2}") with { Url = "http://b.example/" + new string('z', 300) })];
+        var data = new List<byte>();
+        var slices = new Dictionary<string, List<byte>>();
+        foreach (FilterEvent e in events)
+        {
+            byte[] line = FilterProxy.Events.Serialization.EventJson.SerializeToUtf8(e);
+            foreach (string key in new[] { "u:" + e.User, "c:" + e.ClientIp, "d:" + e.Device, "k:http" })
+            {
+                List<byte> s = slices.TryGetValue(key, out List<byte>? l) ? l : slices[key] = [];
+                s.AddRange(BitConverter.GetBytes(data.Count));
+                s.AddRange(BitConverter.GetBytes(line.Length));
+            }
+
+            data.AddRange(line);
+            data.Add((byte)'\n');
+        }
+
+        await RawAsync("""
+            CREATE TABLE blocks (id INTEGER PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL, blocked INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
+            CREATE TABLE refs (key TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, block INTEGER NOT NULL, slices BLOB NOT NULL);
+            """);
+        await using (var c = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await c.OpenAsync();
+            await using SqliteCommand cmd = c.CreateCommand();
+            cmd.CommandText = "INSERT INTO blocks VALUES (7, $f, $l, 0, 40, $d)";
+            cmd.Parameters.AddWithValue("$f", T0.AddSeconds(1).ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$l", T0.AddSeconds(40).ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$d", data.ToArray());
+            await cmd.ExecuteNonQueryAsync();
+            foreach ((string key, List<byte> s) in slices)
+            {
+                cmd.CommandText = "INSERT INTO refs VALUES ($k, $f, $l, 7, $s)";
+                cmd.Parameters.Clear();
+                cmd.Parameters.AddWithValue("$k", key);
+                cmd.Parameters.AddWithValue("$f", T0.AddSeconds(1).ToUnixTimeMilliseconds());
+                cmd.Parameters.AddWithValue("$l", T0.AddSeconds(40).ToUnixTimeMilliseconds());
+                cmd.Parameters.AddWithValue("$s", s.ToArray());
+                await cmd.ExecuteNonQueryAsync();
+            }
+        }
+
+        Store = await SqliteEventStore.OpenAsync(DbPath); // upgrades
+
+        Assert.Equal(Enumerable.Range(1, 40).Where(static i => i % 2 == 1).Reverse(),
+            (await Store.QueryAsync(new EventQuery { User = "pupil1", Limit = 100 }, default)).Select(static e => (int)e.Seq));
+        Assert.Equal(40, (await Store.QueryAsync(new EventQuery { Limit = 100 }, default)).Count);
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM pragma_table_info('blocks') WHERE name = 'data'"));
+        Assert.True(await ScalarAsync("SELECT count(*) FROM chunks") > 2);
+        Assert.True(await Store.AppendAsync(new EventBatch("after", [Event(41, user: "pupil1")]), default));
+        Assert.Equal(41, (await Store.QueryAsync(new EventQuery { User = "pupil1", Limit = 1 }, default))[0].Seq);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
