@@ -12,15 +12,18 @@ FILE=${FILE:-1k}; C=${C:-50}; DUR=${DUR:-4}
 [ -f $D/conf/nginx.conf ] || { echo "run benchmarks/load/proxy-bench.sh once first" >&2; exit 1; }
 mkdir -p $RUN/nginx; : > $RUN/empty.txt
 nginx -c $D/conf/nginx.conf -p $RUN/nginx -g 'daemon off;' > $RUN/nginx.log 2>&1 & npid=$!
-trap 'kill $npid 2>/dev/null || true' EXIT
+fpid=
+trap 'kill $npid $fpid 2>/dev/null || true' EXIT
 sleep 0.5
 one() {  # $1 dll, $2 extra env -> "rps cpu_us"
+  rm -f $RUN/data/events.db $RUN/data/events.db-wal $RUN/data/events.db-shm  # every run starts with an empty store
   env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__proxyPort=13131 FILTERPROXY__listen__adminPort=0 \
     FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 \
     FILTERPROXY__dataDirectory=$RUN/data FILTERPROXY__http__contentCheck=${SCAN:-false} FILTERPROXY__lists__0__name=bench \
     FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware FILTERPROXY__lists__0__source=$RUN/empty.txt \
-    $2 dotnet $1 > $RUN/fp.log 2>&1 & local pid=$!
+    $2 dotnet $1 > $RUN/fp.log 2>&1 & local pid=$!; fpid=$pid
   for i in $(seq 1 50); do curl -s -o /dev/null -x http://127.0.0.1:13131 http://127.0.0.1:18080/1k.txt && break; sleep 0.2; done
+  kill -0 $pid 2>/dev/null || { echo "FilterProxy did not start: $(tail -3 $RUN/fp.log)" >&2; exit 1; }
   wrk -t2 -c$C -d${WARM:-2}s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 > /dev/null
   local t0 t1 res req rps; t0=$(awk '{print $14+$15}' /proc/$pid/stat)
   res=$(wrk -t2 -c$C -d${DUR}s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 | grep RESULT)

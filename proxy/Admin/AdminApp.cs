@@ -56,7 +56,7 @@ internal sealed class AdminApp : IAsyncDisposable
             holder.Swap(await loader.LoadAsync(path, environment, snapshot.Lists, null, cancellationToken, shared.Json));
         }
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        WebApplicationBuilder builder = CommonServices.CreateWebBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -97,7 +97,7 @@ internal sealed class GatewayApp : IAsyncDisposable
                 : [snapshot.Settings.ListenAddress],
             time);
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        WebApplicationBuilder builder = CommonServices.CreateWebBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

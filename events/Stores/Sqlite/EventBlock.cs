@@ -12,7 +12,7 @@ namespace FilterProxy.Events.Stores.Sqlite;
 /// batch of 1,000 proxy events from a few hundred clients costs a few hundred small rows instead of 1,000 rows
 /// and 3,000 index entries: that is what keeps logging cheap beside the proxy. Retention deletes whole blocks
 /// (one day of one class each). The block's data is cut into chunks of whole lines of at most
-/// <see cref="SqliteSchema.ChunkBytes"/> (an event larger than that has a chunk to itself), each stored as its own row.
+/// <see cref="SqliteSchema.ChunkBytes"/> (an event larger than that has a chunk to itself), each stored compressed as its own row.
 /// </summary>
 internal sealed class EventBlock(bool blocked, ArrayBufferWriter<byte> data)
 {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using FilterProxy.Core.Events;
@@ -42,15 +43,16 @@ public sealed partial class SqliteEventStore
 
         await using SqliteCommand insert = c.CreateCommand();
         insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO blocks (first, last, blocked, count) VALUES ($f, $l, $b, $n); SELECT last_insert_rowid()";
+        insert.CommandText = "INSERT INTO blocks (first, last, blocked, count, data, layout) VALUES ($f, $l, $b, $n, X'', 2); SELECT last_insert_rowid()";
         SqliteParameter bf = insert.Parameters.Add("$f", SqliteType.Integer);
         SqliteParameter bl = insert.Parameters.Add("$l", SqliteType.Integer);
         SqliteParameter bb = insert.Parameters.Add("$b", SqliteType.Integer);
         SqliteParameter bn = insert.Parameters.Add("$n", SqliteType.Integer);
         await using SqliteCommand chunk = c.CreateCommand();
         chunk.Transaction = tx;
-        chunk.CommandText = "INSERT INTO chunks (id, data) VALUES ($id, $data)";
+        chunk.CommandText = "INSERT INTO chunks (id, size, data) VALUES ($id, $size, $data)";
         SqliteParameter cid = chunk.Parameters.Add("$id", SqliteType.Integer);
+        SqliteParameter csize = chunk.Parameters.Add("$size", SqliteType.Integer);
         SqliteParameter cdata = chunk.Parameters.Add("$data", SqliteType.Blob);
         await using SqliteCommand index = c.CreateCommand();
         index.Transaction = tx;
@@ -66,7 +68,8 @@ public sealed partial class SqliteEventStore
             long id = (long)insert.ExecuteScalar()!;
             for (int n = 0; n < block.ChunkCount; n++)
             {
-                (cid.Value, cdata.Value) = (SqliteSchema.ChunkId(id, n), block.Chunk(n).ToArray());
+                ReadOnlySpan<byte> lines = block.Chunk(n);
+                (cid.Value, csize.Value, cdata.Value) = (SqliteSchema.ChunkId(id, n), lines.Length, Compress(lines));
                 chunk.ExecuteNonQuery();
             }
 
@@ -94,6 +97,29 @@ public sealed partial class SqliteEventStore
 
         return true;
     }, cancellationToken);
+
+    private byte[] _compressed = new byte[BrotliEncoder.GetMaxCompressedLength(SqliteSchema.ChunkBytes)];
+
+    private byte[] Compress(ReadOnlySpan<byte> lines)
+    {
+        int most = BrotliEncoder.GetMaxCompressedLength(lines.Length);
+        if (_compressed.Length < most)
+        {
+            _compressed = new byte[most];
+        }
+
+        return BrotliEncoder.TryCompress(lines, _compressed, out int written, SqliteSchema.ChunkQuality, SqliteSchema.ChunkWindow)
+            ? _compressed[..written]
+            : throw new InvalidOperationException("Brotli could not compress an event chunk");
+    }
+
+    private static byte[] Decompress(SqliteDataReader row)
+    {
+        byte[] lines = new byte[row.GetInt32(0)];
+        return BrotliDecoder.TryDecompress(row.GetFieldValue<byte[]>(1), lines, out int written) && written == lines.Length
+            ? lines
+            : throw new InvalidDataException("an event chunk does not decompress to its recorded size (the events file is damaged)");
+    }
 
     // Block buffers, reused across batches (writes are serialised by the write gate): they grow to a batch's size once.
     private readonly Stack<ArrayBufferWriter<byte>> _buffers = new();
@@ -134,8 +160,8 @@ public sealed partial class SqliteEventStore
         await using SqliteConnection c = await ReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand cmd = c.CreateCommand();
         var sql = new StringBuilder(key is null
-            ? "SELECT b.id, NULL, b.last FROM blocks b WHERE 1 = 1"
-            : "SELECT r.block, r.slices, r.last FROM refs r JOIN blocks b ON b.id = r.block WHERE r.key = $key");
+            ? "SELECT b.id, NULL, b.last, b.layout FROM blocks b WHERE 1 = 1"
+            : "SELECT r.block, r.slices, r.last, b.layout FROM refs r JOIN blocks b ON b.id = r.block WHERE r.key = $key");
         if (key is not null)
         {
             cmd.Parameters.AddWithValue("$key", key);
@@ -182,7 +208,14 @@ public sealed partial class SqliteEventStore
             }
 
             byte[]? slices = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
-            ReadBlock(chunks, block, slices, query, found);
+            if (reader.GetInt32(3) == SqliteSchema.BlobLayout)
+            {
+                ReadBlobBlock(c, block, slices, query, found);
+            }
+            else
+            {
+                ReadBlock(chunks, block, slices, query, found);
+            }
         }
 
         found.Sort(static (a, b) => Newest(b, a));
@@ -200,25 +233,19 @@ public sealed partial class SqliteEventStore
     {
         if (slices is null)
         {
-            chunks.CommandText = "SELECT data FROM chunks WHERE id >= $from AND id < $to ORDER BY id";
+            chunks.CommandText = "SELECT size, data FROM chunks WHERE id >= $from AND id < $to ORDER BY id";
             chunks.Parameters["$from"].Value = SqliteSchema.ChunkId(block, 0);
             chunks.Parameters["$to"].Value = SqliteSchema.ChunkId(block + 1, 0);
             using SqliteDataReader all = chunks.ExecuteReader();
             int position = 0;
             while (all.Read())
             {
-                byte[] lines = all.GetFieldValue<byte[]>(0);
+                byte[] lines = Decompress(all);
                 foreach (Range line in lines.AsSpan().Split((byte)'\n'))
                 {
                     if (lines.AsSpan(line).Length > 0)
                     {
-                        FilterEvent e = EventJson.Event(lines.AsSpan(line));
-                        if (query.Matches(e))
-                        {
-                            found.Add((e, block, position));
-                        }
-
-                        position++;
+                        Add(EventJson.Event(lines.AsSpan(line)), block, position++, query, found);
                     }
                 }
             }
@@ -226,7 +253,7 @@ public sealed partial class SqliteEventStore
             return;
         }
 
-        chunks.CommandText = "SELECT data FROM chunks WHERE id = $from";
+        chunks.CommandText = "SELECT size, data FROM chunks WHERE id = $from";
         byte[]? data = null;
         int loaded = -1;
         for (int i = 0; i + EventBlock.Ref.SliceBytes <= slices.Length; i += EventBlock.Ref.SliceBytes)
@@ -238,15 +265,47 @@ public sealed partial class SqliteEventStore
             {
                 chunks.Parameters["$from"].Value = SqliteSchema.ChunkId(block, chunk);
                 using SqliteDataReader one = chunks.ExecuteReader();
-                data = one.Read() ? one.GetFieldValue<byte[]>(0) : throw new InvalidDataException($"event block {block} has no chunk {chunk}");
+                data = one.Read() ? Decompress(one) : throw new InvalidDataException($"event block {block} has no chunk {chunk}");
                 loaded = chunk;
             }
 
-            FilterEvent e = EventJson.Event(data.AsSpan(offset, length));
-            if (query.Matches(e))
+            Add(EventJson.Event(data.AsSpan(offset, length)), block, i, query, found); // slices are in stored order
+        }
+    }
+
+    /// <summary>A block written before chunk rows (layout 1): one blob, slices of (offset, length) into it.</summary>
+    private static void ReadBlobBlock(SqliteConnection c, long block, byte[]? slices, EventQuery query, List<(FilterEvent, long, int)> found)
+    {
+        using var blob = new SqliteBlob(c, "blocks", "data", block, readOnly: true);
+        byte[] data = new byte[blob.Length];
+        blob.ReadExactly(data);
+        if (slices is null)
+        {
+            int position = 0;
+            foreach (Range line in data.AsSpan().Split((byte)'\n'))
             {
-                found.Add((e, block, i)); // slices are in stored order
+                if (data.AsSpan(line).Length > 0)
+                {
+                    Add(EventJson.Event(data.AsSpan(line)), block, position++, query, found);
+                }
             }
+
+            return;
+        }
+
+        for (int i = 0; i + 8 <= slices.Length; i += 8)
+        {
+            int offset = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i));
+            int length = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 4));
+            Add(EventJson.Event(data.AsSpan(offset, length)), block, i, query, found);
+        }
+    }
+
+    private static void Add(FilterEvent e, long block, int position, EventQuery query, List<(FilterEvent, long, int)> found)
+    {
+        if (query.Matches(e))
+        {
+            found.Add((e, block, position));
         }
     }
 

@@ -36,7 +36,14 @@ public sealed partial class SqliteEventStore : IEventStore
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecAsync(writer, SqliteSchema.Pragmas, cancellationToken).ConfigureAwait(false);
         await ExecAsync(writer, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
-        await SqliteUpgrade.RunAsync(writer, cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand layout = writer.CreateCommand())
+        {
+            layout.CommandText = "SELECT count(*) FROM pragma_table_info('blocks') WHERE name = 'layout'";
+            if ((long)(await layout.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+            {
+                await ExecAsync(writer, SqliteSchema.AddLayout, cancellationToken).ConfigureAwait(false);
+            }
+        }
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // personal data: owner only

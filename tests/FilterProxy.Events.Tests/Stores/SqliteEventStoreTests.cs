@@ -53,14 +53,15 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     }
 
     [Fact]
-    public async Task Events_AreStoredInChunkRowsThatFitAPage_AndPurgeTakesTheirChunks()
+    public async Task Events_AreStoredInCompressedChunkRowsThatFitAPage_AndPurgeTakesTheirChunks()
     {
         DateTimeOffset now = T0.AddDays(200);
-        FilterEvent[] old = [.. Enumerable.Range(1, 300).Select(i => Event(i, time: now.AddDays(-100).AddSeconds(i)) with { Url = "http://a.example/" + new string('q', 500) })];
+        FilterEvent[] old = [.. Enumerable.Range(1, 300).Select(i => Event(i, time: now.AddDays(-100).AddSeconds(i)) with { Url = $"http://a.example/{Guid.NewGuid()}/" + new string('q', 400) })];
         await Store.AppendAsync(new EventBatch("old", old), default);
         await Store.AppendAsync(new EventBatch("new", [Event(1000, time: now.AddDays(-1))]), default);
-        Assert.True(await ScalarAsync("SELECT count(*) FROM chunks") > 30);
+        Assert.True(await ScalarAsync("SELECT count(*) FROM chunks") > 10);
         Assert.True(await ScalarAsync("SELECT max(length(data)) FROM chunks") <= 4000);
+        Assert.True(await ScalarAsync("SELECT sum(size) FROM chunks") > 4 * await ScalarAsync("SELECT sum(length(data)) FROM chunks"));
 
         await Store.PurgeAsync(RetentionPolicy.Default, now, default);
 
@@ -69,7 +70,16 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     }
 
     [Fact]
-    public async Task EarlierFileLayout_OneBlobPerBlock_IsUpgradedOnOpen_NothingLost()
+    public async Task DamagedChunk_IsReportedAsADamagedFile_NotReadAsOtherEvents()
+    {
+        await Store.AppendAsync(new EventBatch("b", [Event(1), Event(2)]), default);
+        await RawAsync("UPDATE chunks SET data = X'0102030405'");
+        InvalidDataException e = await Assert.ThrowsAsync<InvalidDataException>(() => Store.QueryAsync(new EventQuery { User = "pupil1" }, default));
+        Assert.Contains("damaged", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EarlierFileLayout_OneBlobPerBlock_OpensAsIs_OldAndNewEventsReadTogether()
     {
         await Store.DisposeAsync();
         File.Delete(DbPath);
@@ -116,15 +126,17 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
             }
         }
 
-        Store = await SqliteEventStore.OpenAsync(DbPath); // upgrades
+        Store = await SqliteEventStore.OpenAsync(DbPath); // adds the layout column only: nothing is rewritten
 
         Assert.Equal(Enumerable.Range(1, 40).Where(static i => i % 2 == 1).Reverse(),
             (await Store.QueryAsync(new EventQuery { User = "pupil1", Limit = 100 }, default)).Select(static e => (int)e.Seq));
         Assert.Equal(40, (await Store.QueryAsync(new EventQuery { Limit = 100 }, default)).Count);
-        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM pragma_table_info('blocks') WHERE name = 'data'"));
-        Assert.True(await ScalarAsync("SELECT count(*) FROM chunks") > 2);
-        Assert.True(await Store.AppendAsync(new EventBatch("after", [Event(41, user: "pupil1")]), default));
-        Assert.Equal(41, (await Store.QueryAsync(new EventQuery { User = "pupil1", Limit = 1 }, default))[0].Seq);
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM chunks"));
+        Assert.True(await Store.AppendAsync(new EventBatch("after", [Event(41, user: "pupil1"), Event(42, user: "pupil0")]), default));
+        Assert.Equal([41, 39, 37], (await Store.QueryAsync(new EventQuery { User = "pupil1", Limit = 3 }, default)).Select(static e => (int)e.Seq));
+        Assert.Equal([42, 41, 40], (await Store.QueryAsync(new EventQuery { Limit = 3 }, default)).Select(static e => (int)e.Seq));
+        await Store.PurgeAsync(RetentionPolicy.Default, T0.AddDays(200), default); // both layouts leave with retention
+        Assert.Empty(await Store.QueryAsync(new EventQuery(), default));
     }
 
     public void Dispose() => _dir.Dispose();
