@@ -31,6 +31,7 @@ public sealed class ContentClassifier : IContentClassifier
     private readonly TextModel _model;
     private readonly WeightedPhraseClassifier _phrases;
     private readonly TextNormaliser _normaliser;
+    private readonly Vocabulary? _vocabulary;
     private readonly Category?[] _labelCategory;
     private readonly int _safe;
 
@@ -38,10 +39,13 @@ public sealed class ContentClassifier : IContentClassifier
     {
         ModelTextLimit = modelTextLimit;
         _model = model;
-        _normaliser = normaliser ?? TextNormaliser.Default;
+        _normaliser = normaliser ?? (model.Vocabulary is null ? TextNormaliser.Default : TextNormaliser.MarkingJoined);
 
         // Phrases are matched against normalised text, so they are normalised the same way ("k1ll" = "kill").
-        _phrases = new WeightedPhraseClassifier(phrases.Select(p => p with { Phrase = _normaliser.Normalise(p.Phrase) }).Where(static p => p.Phrase.Length > 0));
+        TextNormaliser phraseNormaliser = normaliser ?? TextNormaliser.Default;
+        _phrases = new WeightedPhraseClassifier(phrases.Select(p => p with { Phrase = phraseNormaliser.Normalise(p.Phrase) }).Where(static p => p.Phrase.Length > 0));
+        // Slipped words are read as the model's words; a phrase's own words are known, so they are never read as others.
+        _vocabulary = model.Vocabulary?.WithKnown(_phrases.Words);
         _labelCategory = new Category?[model.Classes];
         for (int i = 0; i < model.Classes; i++)
         {
@@ -76,12 +80,34 @@ public sealed class ContentClassifier : IContentClassifier
     private ContentVerdict Classify(ReadOnlySpan<char> text, Dictionary<string, double>? all, CancellationToken cancellationToken)
     {
         (char[] buffer, int length) = _normaliser.NormalisePooled(text);
+        if (_vocabulary is not null)
+        {
+            // The model's part of the text is read through the vocabulary; the rest (phrases only) is copied as it is,
+            // so a long page costs one lookup per word of its first 16K characters, not of all of them.
+            ReadOnlySpan<char> source = buffer.AsSpan(0, length);
+            int prefix = length <= ModelTextLimit ? length : source[..ModelTextLimit].LastIndexOf(' ') + 1;
+            char[] read = System.Buffers.ArrayPool<char>.Shared.Rent(Vocabulary.OutputLength(length));
+            int written = _vocabulary.Correct(source[..prefix], read);
+            foreach (char c in source[prefix..])
+            {
+                if (c != Vocabulary.JoinedMark)
+                {
+                    read[written++] = c;
+                }
+            }
+
+            length = written;
+            TextNormaliser.Return(buffer);
+            buffer = read;
+        }
+
         try
         {
             ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
             Span<float> p = stackalloc float[_model.Classes];
             ReadOnlySpan<char> forModel = normalised.Length <= ModelTextLimit ? normalised : normalised[..(normalised[..ModelTextLimit].LastIndexOf(' ') + 1)];
             _model.Predict(forModel, p);
+            DampShortText(forModel, p);
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
             List<CategoryScore>? scores = null;
@@ -132,6 +158,32 @@ public sealed class ContentClassifier : IContentClassifier
         finally
         {
             TextNormaliser.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A text of a few words says too little for the model to judge it: a short status answer or key=value output
+    /// ("host plain test protocol http") sits near the model's prior, and at the youngest profiles' thresholds that
+    /// blocked ordinary API answers. Below <see cref="MinModelTokens"/> tokens the model's category probabilities are
+    /// scaled by the share of that many it saw; phrases still count in full ("buy cocaine online" is still a phrase).
+    /// </summary>
+    public const int MinModelTokens = 24;
+
+    private void DampShortText(ReadOnlySpan<char> normalised, Span<float> p)
+    {
+        int tokens = normalised.Count(' ');
+        if (tokens >= MinModelTokens)
+        {
+            return;
+        }
+
+        float share = (float)tokens / MinModelTokens;
+        for (int i = 0; i < p.Length; i++)
+        {
+            if (i != _safe)
+            {
+                p[i] *= share;
+            }
         }
     }
 

@@ -171,12 +171,12 @@ public sealed class ContentEvaluation
         }
 
         output.Write("threshold sweep (harmful blocked / safe blocked / help blocked):");
-        foreach (double t in new[] { 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 })
+        foreach (double t in new[] { 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9 })
         {
             double recall = (double)BlockScores.Count(b => b.Harmful && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => b.Harmful));
             double safe = (double)BlockScores.Count(b => !b.Harmful && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => !b.Harmful));
             double help = (double)BlockScores.Count(b => b.Help && b.Score >= t) / Math.Max(1, BlockScores.Count(static b => b.Help));
-            output.Write(string.Create(CultureInfo.InvariantCulture, $"  {t:0.0}: {recall:0.000}/{safe:0.000}/{help:0.000}"));
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"  {t:0.00}: {recall:0.000}/{safe:0.000}/{help:0.000}"));
         }
 
         output.WriteLine();

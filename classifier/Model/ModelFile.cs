@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FilterProxy.Classifier.Normalisation;
 
 namespace FilterProxy.Classifier.Model;
 
@@ -34,6 +35,12 @@ public static class ModelFile
                     }
 
                     deflate.Write(MemoryMarshal.AsBytes(row.AsSpan()));
+                }
+
+                foreach (string word in model.Vocabulary?.Words ?? [])
+                {
+                    deflate.Write(Encoding.UTF8.GetBytes(word));
+                    deflate.WriteByte((byte)'\n');
                 }
             }
 
@@ -153,6 +160,18 @@ public static class ModelFile
             }
         }
 
-        return new TextModel(header, weights, bias, stride);
+        Vocabulary? vocabulary = null;
+        if (header.VocabularyWords > 0)
+        {
+            using var rest = new MemoryStream();
+            deflate.CopyTo(rest);
+            vocabulary = new Vocabulary(Encoding.UTF8.GetString(rest.GetBuffer(), 0, (int)rest.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            if (vocabulary.Count != header.VocabularyWords)
+            {
+                throw new InvalidDataException($"model vocabulary has {vocabulary.Count} words, its header says {header.VocabularyWords}");
+            }
+        }
+
+        return new TextModel(header, weights, bias, stride, vocabulary);
     }
 }

@@ -27,6 +27,12 @@ public sealed record ModelHeader
 
     public int Epochs { get; init; }
 
+    /// <summary>
+    /// Words of the training text kept at the end of the model's payload (most frequent first), for reading slipped
+    /// words as known ones (<see cref="Normalisation.Vocabulary"/>); 0 in a model trained without.
+    /// </summary>
+    public int VocabularyWords { get; init; }
+
     /// <summary>Held-out metrics recorded by the training command (name → value).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 

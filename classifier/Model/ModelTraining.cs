@@ -34,7 +34,8 @@ public static class ModelTraining
             throw new InvalidDataException("no page examples to train on");
         }
 
-        TextModel model = Trainer.Train(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources }, progress);
+        IReadOnlyList<string> vocabulary = options.Vocabulary ?? VocabularyCounter.Count(train);
+        TextModel model = Trainer.Train(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources, Vocabulary = vocabulary }, progress);
         // The page targets are judged on pages: the project's held-out pages. (The public sets are tweets and comments;
         // `classifier eval` reports them too.)
         List<LabelledText> heldOut = [.. data.Pages.Where(static p => p.Split == Split.HeldOut && p.Source.StartsWith("corpus:", StringComparison.Ordinal))];

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using FilterProxy.Classifier.Features;
+using FilterProxy.Classifier.Normalisation;
 
 namespace FilterProxy.Classifier.Model;
 
@@ -27,9 +28,12 @@ public sealed class TextModel
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride, bool quantise = true)
+    internal TextModel(ModelHeader header, float[] weights, float[] bias, int stride, Vocabulary? vocabulary, bool quantise = true)
     {
         Header = header;
+        Vocabulary = header.VocabularyWords == (vocabulary?.Count ?? 0)
+            ? vocabulary
+            : throw new InvalidDataException($"model header names {header.VocabularyWords} vocabulary words, the payload has {vocabulary?.Count ?? 0}");
         _weights = weights;
         _bias = bias;
         Stride = stride;
@@ -65,16 +69,19 @@ public sealed class TextModel
 
     public ModelHeader Header { get; }
 
+    /// <summary>The training text's words: text is read through it before it is scored (null: a model trained without).</summary>
+    public Vocabulary? Vocabulary { get; }
+
     /// <summary>The same weights with another header (the training command records its held-out metrics this way).</summary>
     public TextModel WithHeader(ModelHeader header) =>
         header.Labels.SequenceEqual(Header.Labels) && header.Features == Header.Features
-            ? new TextModel(header, _weights, _bias, Stride)
+            ? new TextModel(header, _weights, _bias, Stride, Vocabulary)
             : throw new ArgumentException("a model's labels and features cannot change", nameof(header));
 
     public int Classes { get; }
 
     /// <summary>The same model scored with full float weights (the path for machines without AVX2; tests compare the two).</summary>
-    internal TextModel WithoutQuantisation() => new(Header, _weights, _bias, Stride, quantise: false);
+    internal TextModel WithoutQuantisation() => new(Header, _weights, _bias, Stride, Vocabulary, quantise: false);
 
     /// <summary>Floats per weight row (classes rounded up to whole vectors).</summary>
     internal int Stride { get; }

@@ -34,7 +34,8 @@ public static class Trainer
         }
 
         SparseVector[] x = new SparseVector[examples.Count];
-        Parallel.For(0, examples.Count, i => x[i] = SparseVector.Of(features, examples[i].Text));
+        Vocabulary? vocabulary = options.Vocabulary is { Count: > 0 } words ? new Vocabulary(words) : null;
+        Parallel.For(0, examples.Count, i => x[i] = SparseVector.Of(features, examples[i].Text, vocabulary));
         progress?.Invoke($"featurised {examples.Count} examples");
 
         float[] exampleWeight = [.. examples.Select(static e => e.Weight)];
@@ -116,8 +117,9 @@ public static class Trainer
             Seed = options.Seed,
             Epochs = options.Epochs,
             Sources = options.Sources,
+            VocabularyWords = vocabulary?.Count ?? 0,
         };
-        return new TextModel(header, padded, b, stride);
+        return new TextModel(header, padded, b, stride, vocabulary);
     }
 
     private static float[] ClassWeights(int[] y, float[] exampleWeight, int classes, bool balance)
@@ -148,7 +150,7 @@ public static class Trainer
     public static string Fingerprint(IReadOnlyList<LabelledText> examples, TrainingOptions options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.LearningRate}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.LearningRate}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}|{string.Join(' ', options.Vocabulary ?? [])}\n"));
         foreach (LabelledText e in examples)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(e.Label + "|" + e.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -163,9 +165,17 @@ public static class Trainer
     /// <summary>One example's features: distinct rows, ascending, with values L2-normalised per block.</summary>
     internal readonly record struct SparseVector(int[] Rows, float[] Values)
     {
-        public static SparseVector Of(FeatureSettings settings, string text)
+        public static SparseVector Of(FeatureSettings settings, string text, Vocabulary? vocabulary)
         {
-            (char[] buffer, int length) = TextNormaliser.Default.NormalisePooled(text);
+            (char[] buffer, int length) = (vocabulary is null ? TextNormaliser.Default : TextNormaliser.MarkingJoined).NormalisePooled(text);
+            if (vocabulary is not null)
+            {
+                char[] corrected = System.Buffers.ArrayPool<char>.Shared.Rent(Vocabulary.OutputLength(length));
+                length = vocabulary.Correct(buffer.AsSpan(0, length), corrected);
+                TextNormaliser.Return(buffer);
+                buffer = corrected;
+            }
+
             try
             {
                 var counter = new Counter(new SortedDictionary<int, int>());

@@ -28,4 +28,7 @@ public sealed record TrainingOptions
     public FeatureSettings Features { get; init; } = new();
 
     public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>The training text's words, most frequent first (<see cref="Training.VocabularyCounter"/>); empty: none.</summary>
+    public IReadOnlyList<string>? Vocabulary { get; init; }
 }

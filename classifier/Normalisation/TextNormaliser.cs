@@ -14,6 +14,15 @@ public sealed class TextNormaliser(FoldTable fold)
 {
     public static TextNormaliser Default { get; } = new(FoldTable.Shipped);
 
+    /// <summary>
+    /// The same, with each re-joined run of spaced letters marked by <see cref="Vocabulary.JoinedMark"/> for a
+    /// <see cref="Vocabulary"/> to split ("k i l l m e" re-joins as one token, "killme", which it reads as "kill me").
+    /// Only for text a vocabulary reads next: the mark is not a letter and nothing else expects it.
+    /// </summary>
+    public static TextNormaliser MarkingJoined { get; } = new(FoldTable.Shipped) { MarkJoined = true };
+
+    public bool MarkJoined { get; init; }
+
     private static readonly char[] s_asciiLower = [.. Enumerable.Range(0, 128).Select(static c => char.ToLowerInvariant((char)c))];
 
     /// <summary>Normalises <paramref name="text"/> into a rented buffer (return it with <see cref="Return"/>).</summary>
@@ -24,7 +33,7 @@ public sealed class TextNormaliser(FoldTable fold)
         {
             int foldedLength = Fold(text, ref folded);
             char[] output = ArrayPool<char>.Shared.Rent(foldedLength + 16);
-            int length = Tokenise(folded.AsSpan(0, foldedLength), output);
+            int length = Tokenise(folded.AsSpan(0, foldedLength), output, MarkJoined);
             return (output, length);
         }
         finally
@@ -151,7 +160,7 @@ public sealed class TextNormaliser(FoldTable fold)
     };
 
     /// <summary>Steps 2–5 over folded text: tokens, look-alikes, leetspeak, squeezing, spaced letters.</summary>
-    internal static int Tokenise(ReadOnlySpan<char> s, Span<char> output)
+    internal static int Tokenise(ReadOnlySpan<char> s, Span<char> output, bool markJoined = false)
     {
         int w = 0;
         int runStart = -1;
@@ -218,20 +227,20 @@ public sealed class TextNormaliser(FoldTable fold)
             }
             else
             {
-                w = JoinRun(output, runStart, runCount, runLetters, tokenStart, w);
+                w = JoinRun(output, runStart, runCount, runLetters, tokenStart, w, markJoined);
                 runCount = 0;
                 runLetters = 0;
             }
         }
 
-        return JoinRun(output, runStart, runCount, runLetters, w, w);
+        return JoinRun(output, runStart, runCount, runLetters, w, w, markJoined);
     }
 
     /// <summary>
     /// Re-joins a run of at least three single-character tokens with at least two letters ("k i l l " → "kill ")
     /// that ends at <paramref name="runEnd"/>; the text after it (up to <paramref name="w"/>) moves up.
     /// </summary>
-    private static int JoinRun(Span<char> output, int runStart, int runCount, int runLetters, int runEnd, int w)
+    private static int JoinRun(Span<char> output, int runStart, int runCount, int runLetters, int runEnd, int w, bool markJoined)
     {
         if (runCount < 3 || runLetters < 2)
         {
@@ -239,9 +248,15 @@ public sealed class TextNormaliser(FoldTable fold)
         }
 
         int r = runStart;
+        char first = output[runStart];
+        if (markJoined)
+        {
+            output[r++] = Vocabulary.JoinedMark; // the run took two characters a letter: there is room
+        }
+
         for (int k = runStart; k < runEnd; k += 2)
         {
-            char c = output[k];
+            char c = k == runStart ? first : output[k]; // each letter is read before anything is written over it
             char leet = Leet(c);
             output[r++] = leet != '\0' ? leet : c;
         }

@@ -44,6 +44,9 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
 
     public int Count => _phrases.Count;
 
+    /// <summary>Every word the phrases use (normalised).</summary>
+    public IEnumerable<string> Words => _phrases.Values.SelectMany(static p => p.Phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal);
+
     public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken)
     {
         using PooledText text = TextExtractor.ExtractPooled(sample);

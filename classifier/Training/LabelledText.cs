@@ -9,6 +9,9 @@ public sealed record LabelledText(string Text, string Label, string Source, stri
     /// <summary>How much the example counts in training (public sets of tweets count less than pages: they are not pages).</summary>
     public float Weight { get; init; } = 1;
 
+    /// <summary>Rewritten with an obfuscation trick (its slipped words must not become known words).</summary>
+    public bool Obfuscated { get; init; }
+
     /// <summary>For search queries: the risk level (none, low, medium, high, critical).</summary>
     public string? Risk { get; init; }
 }

@@ -113,7 +113,10 @@ public static class PageComposer
                 page.Add(lines[random.Next(lines.Count)]);
             }
 
-            if (harmful && general.Count > 0 && random.Next(2) == 0)
+            // Ordinary sentences in any kind of page, and no more often in harmful pages than in safe ones: with thirty
+            // harmful banks against a handful of safe ones, sentences that turned up mostly in harmful pages taught
+            // the model that "mobile phone deals" and "Mathe-Übungen" lean harmful (held-out safe pages were blocked).
+            if (general.Count > 0 && random.Next(harmful ? 6 : 2) == 0)
             {
                 page.Add(general[random.Next(general.Count)]);
             }
@@ -124,12 +127,13 @@ public static class PageComposer
             }
 
             string text = string.Join("\n", page);
-            if (split == Split.Train && random.NextDouble() < (harmful ? 0.25 : 0.1))
+            bool obfuscated = split == Split.Train && random.NextDouble() < (harmful ? 0.25 : 0.1);
+            if (obfuscated)
             {
                 text = Obfuscator.Apply(text, Obfuscator.All[random.Next(Obfuscator.All.Count)], random, 0.4);
             }
 
-            examples.Add(new LabelledText(text, bank.Label, source, bank.Language) { Split = split });
+            examples.Add(new LabelledText(text, bank.Label, source, bank.Language) { Split = split, Obfuscated = obfuscated });
         }
     }
 }

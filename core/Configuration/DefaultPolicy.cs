@@ -28,19 +28,19 @@ public static class DefaultPolicy
         {
             Description = "Ages 3–7: the strictest; also the profile for unknown clients",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "streaming", "proxies", "alcohol-tobacco", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.4, Tls = "intercept", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
         },
         ["ks2"] = new()
         {
             Description = "Ages 7–11",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.45, Tls = "intercept", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.3, Tls = "intercept", DefaultAction = "allow",
         },
         ["secondary"] = new()
         {
             Description = "Ages 11–18",
             BlockedCategories = [.. s_harmful, "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "moderate", ContentThreshold = 0.55, Tls = "intercept", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "moderate", ContentThreshold = 0.45, Tls = "intercept", DefaultAction = "allow",
         },
         ["staff"] = new()
         {
@@ -53,7 +53,7 @@ public static class DefaultPolicy
         {
             Description = "Visitors' own devices: no decryption (they do not trust the school CA)",
             BlockedCategories = [.. s_harmful, "dating", "proxies", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "moderate", ContentThreshold = 0.55, Tls = "splice", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "moderate", ContentThreshold = 0.45, Tls = "splice", DefaultAction = "allow",
         },
     };
 

@@ -32,6 +32,27 @@ public sealed class ContentClassifierTests
         Assert.All(blocked.Evidence, static e => Assert.Matches("^(\".+\" \\(\\+\\d\\.\\d\\d\\)|phrase .+)$", e));
     }
 
+    [Theory]
+    [InlineData("Sign in\nEmail\nPassword\nForgot your password?\nCreate account")]  // was scored as phishing (malware 0.98)
+    [InlineData("404 Not Found. The requested URL was not found on this server.")]
+    [InlineData("{\"status\":\"ok\",\"items\":[{\"id\":12,\"name\":\"widget\",\"price\":3.5}],\"next\":null}")]
+    [InlineData("{\"user\":{\"id\":\"a81f\",\"token\":\"xyz\",\"expires\":3600},\"features\":[\"beta\",\"dark-mode\"]}")]
+    public void CommonPagesAndApiAnswers_AreNotBlockedForTheYoungest(string text)
+    {
+        (CategorySet blocked, double threshold) = ModelTraining.Profile("nursery-ks1");
+        CategoryScore? score = s_shipped.ClassifyText(text).FirstBlocked(blocked, threshold);
+        Assert.True(score is null, $"blocked as {score?.Category} {score?.Score:0.00}");
+    }
+
+    [Fact]
+    public void ShortText_IsJudgedByItsPhrases_NotByTheModelAlone()
+    {
+        // Too few words for the model to judge; a listed phrase still blocks.
+        CategoryScore? phrase = s_shipped.ClassifyText("free porn videos").FirstBlocked(s_ks2.Blocked, s_ks2.Threshold);
+        Assert.Equal(Category.Pornography, phrase?.Category);
+        Assert.Contains(phrase!.Evidence, static e => e.StartsWith("phrase", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void HelpPageWithTheSameTriggerWords_IsNotBlocked()
     {
@@ -103,9 +124,10 @@ public sealed class ContentClassifierTests
 
         Assert.True(heldOut.Count > 400, $"{heldOut.Count} held-out pages");
         Assert.InRange(evaluation.HelpBlockRate, 0, 0.02);                      // target: ≤ 2% of help and education pages
-        Assert.InRange(evaluation.HarmfulRecall, 0.75, 1);                      // target 0.95: not met yet (see MODEL.md)
+        Assert.InRange(evaluation.HarmfulRecall, 0.88, 1);                      // target 0.95: not met yet (see MODEL.md)
+        Assert.InRange(evaluation.SafeBlockRate, 0, 0.03);
         Assert.InRange(evaluation.Confusion.MacroF1(l => ContentEvaluation.Topical.Contains(l)), 0.90, 1);
-        Assert.InRange(evaluation.ObfuscationAgreement, 0.85, 1);
+        Assert.All(evaluation.Obfuscation, o => Assert.True(o.Value.Same >= 0.90 * o.Value.Total, $"{o.Key}: {o.Value.Same}/{o.Value.Total}")); // target: 90% for each trick
         Assert.Equal(ShippedModels.ContentLabels, ShippedModels.Content.Header.Labels);
         Assert.True(ShippedModels.Content.Header.Metrics.ContainsKey("harmfulRecall.ks2"));
     }

@@ -75,6 +75,23 @@ public sealed class TrainerTests
         }
     }
 
+    [Fact]
+    public void Vocabulary_IsKeptInTheModelFile_AndSlippedWordsScoreAsTheirWords()
+    {
+        IReadOnlyList<string> words = VocabularyCounter.Count(Examples(), minCount: 1);
+        TextModel model = Trainer.Train(Examples(), s_labels, s_small with { Vocabulary = words });
+        using var stream = new MemoryStream(Bytes(model));
+        TextModel read = ModelFile.Read(stream);
+
+        Assert.Equal(words.Count, read.Header.VocabularyWords);
+        Assert.Equal(words, read.Vocabulary!.Words);
+        Assert.Contains("casino", words);
+        var classifier = new FilterProxy.Classifier.Content.ContentClassifier(read, []);
+        var (_, plain) = classifier.ClassifyWithScores("online casino roulette jackpot");
+        var (_, slipped) = classifier.ClassifyWithScores("online csaino roullette jakcpot");
+        Assert.Equal(plain["gambling"], slipped["gambling"], 3);
+    }
+
     [Theory]
     [InlineData("online casino free spins and the best betting odds tonight ")]
     [InlineData("the water cycle evaporation condensation precipitation ")]
