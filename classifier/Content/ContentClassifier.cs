@@ -107,7 +107,6 @@ public sealed class ContentClassifier : IContentClassifier
             Span<float> p = stackalloc float[_model.Classes];
             ReadOnlySpan<char> forModel = normalised.Length <= ModelTextLimit ? normalised : normalised[..(normalised[..ModelTextLimit].LastIndexOf(' ') + 1)];
             _model.Predict(forModel, p);
-            DampShortText(forModel, p);
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
             List<CategoryScore>? scores = null;
@@ -158,32 +157,6 @@ public sealed class ContentClassifier : IContentClassifier
         finally
         {
             TextNormaliser.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// A text of a few words says too little for the model to judge it: a short status answer or key=value output
-    /// ("host plain test protocol http") sits near the model's prior, and at the youngest profiles' thresholds that
-    /// blocked ordinary API answers. Below <see cref="MinModelTokens"/> tokens the model's category probabilities are
-    /// scaled by the share of that many it saw; phrases still count in full ("buy cocaine online" is still a phrase).
-    /// </summary>
-    public const int MinModelTokens = 24;
-
-    private void DampShortText(ReadOnlySpan<char> normalised, Span<float> p)
-    {
-        int tokens = normalised.Count(' ');
-        if (tokens >= MinModelTokens)
-        {
-            return;
-        }
-
-        float share = (float)tokens / MinModelTokens;
-        for (int i = 0; i < p.Length; i++)
-        {
-            if (i != _safe)
-            {
-                p[i] *= share;
-            }
         }
     }
 

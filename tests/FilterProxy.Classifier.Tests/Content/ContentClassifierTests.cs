@@ -45,9 +45,8 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
-    public void ShortText_IsJudgedByItsPhrases_NotByTheModelAlone()
+    public void ShortText_IsBlockedByItsPhrase_WithThePhraseAsEvidence()
     {
-        // Too few words for the model to judge; a listed phrase still blocks.
         CategoryScore? phrase = s_shipped.ClassifyText("free porn videos").FirstBlocked(s_ks2.Blocked, s_ks2.Threshold);
         Assert.Equal(Category.Pornography, phrase?.Category);
         Assert.Contains(phrase!.Evidence, static e => e.StartsWith("phrase", StringComparison.Ordinal));

@@ -69,10 +69,8 @@ public sealed class ClassifierCommandTests : IDisposable
     {
         string[] gambling = ["online casino free spins", "bet on football odds tonight", "roulette and blackjack jackpot", "deposit bonus slots"];
         string[] safe = ["maths homework fractions", "the water cycle for year five", "football match report", "easy cake recipe"];
-        // Page-length examples: the content check does not let the model judge a text of a few words on its own.
-        static string Page(string t) => string.Join(". ", Enumerable.Repeat(t, 8));
-        _dir.File("train.jsonl", string.Join("\n", [.. gambling.Select(static t => JsonSerializer.Serialize(new { text = Page(t), label = "gambling" })),
-            .. safe.Select(static t => JsonSerializer.Serialize(new { text = Page(t), label = "safe" }))]));
+        _dir.File("train.jsonl", string.Join("\n", [.. gambling.Select(static t => JsonSerializer.Serialize(new { text = t, label = "gambling" })),
+            .. safe.Select(static t => JsonSerializer.Serialize(new { text = t, label = "safe" }))]));
         string model = Path.Combine(_dir.Path, "mine.model");
 
         (int trained, string trainOut, string trainErr) = await Run("classifier", "train", "--data", Path.Combine(_dir.Path, "train.jsonl"), "--out", model, "--epochs", "20");
