@@ -82,23 +82,9 @@ public sealed class ContentClassifier : IContentClassifier
         (char[] buffer, int length) = _normaliser.NormalisePooled(text);
         if (_vocabulary is not null)
         {
-            // The model's part of the text is read through the vocabulary; the rest (phrases only) is copied as it is,
-            // so a long page costs one lookup per word of its first 16K characters, not of all of them.
-            ReadOnlySpan<char> source = buffer.AsSpan(0, length);
-            int prefix = length <= ModelTextLimit ? length : source[..ModelTextLimit].LastIndexOf(' ') + 1;
-            char[] read = System.Buffers.ArrayPool<char>.Shared.Rent(Vocabulary.OutputLength(length));
-            int written = _vocabulary.Correct(source[..prefix], read);
-            foreach (char c in source[prefix..])
-            {
-                if (c != Vocabulary.JoinedMark)
-                {
-                    read[written++] = c;
-                }
-            }
-
-            length = written;
-            TextNormaliser.Return(buffer);
-            buffer = read;
+            // Only the model's part of the text is read through the vocabulary (the phrases read the rest as it is): a
+            // long page costs one lookup per word of its first 16K characters, not of all of them.
+            (buffer, length) = _vocabulary.ReadPooled(buffer, length, ModelTextLimit);
         }
 
         try

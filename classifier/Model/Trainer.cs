@@ -170,10 +170,7 @@ public static class Trainer
             (char[] buffer, int length) = (vocabulary is null ? TextNormaliser.Default : TextNormaliser.MarkingJoined).NormalisePooled(text);
             if (vocabulary is not null)
             {
-                char[] corrected = System.Buffers.ArrayPool<char>.Shared.Rent(Vocabulary.OutputLength(length));
-                length = vocabulary.Correct(buffer.AsSpan(0, length), corrected);
-                TextNormaliser.Return(buffer);
-                buffer = corrected;
+                (buffer, length) = vocabulary.ReadPooled(buffer, length);
             }
 
             try

@@ -58,8 +58,34 @@ public sealed class Vocabulary
 
     public int Count => Words.Count;
 
-    /// <summary>The same vocabulary with more known words (a school's phrases: their words are never "corrected" away).</summary>
+    /// <summary>
+    /// The same vocabulary with a school's phrase words added at the end (least frequent): they are never "corrected"
+    /// away, and a slip of one is read as it. Built once per classifier, when the policy loads.
+    /// </summary>
     public Vocabulary WithKnown(IEnumerable<string> more) => new([.. Words, .. more.Where(w => !_known.Contains(w))]);
+
+    /// <summary>
+    /// Reads normalised text (a rented buffer, returned to the pool here) through the vocabulary up to about
+    /// <paramref name="upTo"/> characters (cut after a word); the rest is copied with only the joined marks dropped.
+    /// Answers a new rented buffer (return it with <see cref="TextNormaliser.Return"/>).
+    /// </summary>
+    public (char[] Buffer, int Length) ReadPooled(char[] normalised, int length, int upTo = int.MaxValue)
+    {
+        ReadOnlySpan<char> source = normalised.AsSpan(0, length);
+        int prefix = length <= upTo ? length : source[..upTo].LastIndexOf(' ') + 1;
+        char[] read = System.Buffers.ArrayPool<char>.Shared.Rent(OutputLength(length));
+        int written = Correct(source[..prefix], read);
+        foreach (char c in source[prefix..])
+        {
+            if (c != JoinedMark)
+            {
+                read[written++] = c;
+            }
+        }
+
+        TextNormaliser.Return(normalised);
+        return (read, written);
+    }
 
     public bool IsKnown(ReadOnlySpan<char> word) => _known.Contains(word);
 

@@ -240,14 +240,7 @@ public sealed partial class SqliteEventStore
             int position = 0;
             while (all.Read())
             {
-                byte[] lines = Decompress(all);
-                foreach (Range line in lines.AsSpan().Split((byte)'\n'))
-                {
-                    if (lines.AsSpan(line).Length > 0)
-                    {
-                        Add(EventJson.Event(lines.AsSpan(line)), block, position++, query, found);
-                    }
-                }
+                AddLines(Decompress(all), block, ref position, query, found);
             }
 
             return;
@@ -282,14 +275,7 @@ public sealed partial class SqliteEventStore
         if (slices is null)
         {
             int position = 0;
-            foreach (Range line in data.AsSpan().Split((byte)'\n'))
-            {
-                if (data.AsSpan(line).Length > 0)
-                {
-                    Add(EventJson.Event(data.AsSpan(line)), block, position++, query, found);
-                }
-            }
-
+            AddLines(data, block, ref position, query, found);
             return;
         }
 
@@ -298,6 +284,18 @@ public sealed partial class SqliteEventStore
             int offset = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i));
             int length = BinaryPrimitives.ReadInt32LittleEndian(slices.AsSpan(i + 4));
             Add(EventJson.Event(data.AsSpan(offset, length)), block, i, query, found);
+        }
+    }
+
+    /// <summary>Every JSON line of <paramref name="lines"/> that matches, numbered on from <paramref name="position"/>.</summary>
+    private static void AddLines(ReadOnlySpan<byte> lines, long block, ref int position, EventQuery query, List<(FilterEvent, long, int)> found)
+    {
+        foreach (Range line in lines.Split((byte)'\n'))
+        {
+            if (lines[line].Length > 0)
+            {
+                Add(EventJson.Event(lines[line]), block, position++, query, found);
+            }
         }
     }
 
