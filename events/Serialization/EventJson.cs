@@ -38,7 +38,7 @@ public static class EventJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    public static string Serialize(FilterEvent e) => JsonSerializer.Serialize(e, s_context.FilterEvent);
+    public static string Serialize(FilterEvent e) => System.Text.Encoding.UTF8.GetString(SerializeToUtf8(e));
 
     /// <summary>A writer with the same (relaxed) encoding as <see cref="Serialize(FilterEvent)"/>, for <see cref="Write"/>.</summary>
     public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, new JsonWriterOptions
@@ -47,10 +47,24 @@ public static class EventJson
         SkipValidation = true,
     });
 
-    /// <summary>Writes the event into a caller's writer (no array per event).</summary>
-    public static void Write(Utf8JsonWriter writer, FilterEvent e) => JsonSerializer.Serialize(writer, e, s_context.FilterEvent);
+    /// <summary>Writes the event into a caller's writer (no array per event), in the generated context's shape.</summary>
+    public static void Write(Utf8JsonWriter writer, FilterEvent e) => FilterEventWriter.Write(writer, e);
 
-    public static byte[] SerializeToUtf8(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, s_context.FilterEvent);
+    public static byte[] SerializeToUtf8(FilterEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (Utf8JsonWriter writer = CreateWriter(buffer))
+        {
+            FilterEventWriter.Write(writer, e);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The generated serializer's output, which <see cref="Write"/> reproduces (for the test that holds them equal).</summary>
+    internal static byte[] SerializeGenerated(FilterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, GeneratedFilterEvent);
+
+    internal static System.Text.Json.Serialization.Metadata.JsonTypeInfo<FilterEvent> GeneratedFilterEvent => s_context.FilterEvent;
 
     public static FilterEvent Event(string json) => JsonSerializer.Deserialize(json, s_context.FilterEvent)
         ?? throw new JsonException("null event");
