@@ -15,5 +15,5 @@ export FILTERPROXY_CMD="env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__
 FILTERPROXY__listen__adminPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=\$FP_UPSTREAM \
 FILTERPROXY__dns__rateLimitPerSecond=0 FILTERPROXY__dataDirectory=\$FP_RUN_DIR/filterproxy-data \
 FILTERPROXY__lists__0__name=bench FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware \
-FILTERPROXY__lists__0__source=\$FP_BLOCKLIST DOTNET_TieredPGO=${FP_TIERED_PGO:-1} ${FP_EXTRA_ENV:-} dotnet $out/FilterProxy.dll"
+FILTERPROXY__lists__0__source=\$FP_BLOCKLIST ${FP_EXTRA_ENV:-} dotnet $out/FilterProxy.dll"
 exec bash "$harness/bench.sh"

@@ -18,6 +18,6 @@ export FILTERPROXY_CMD="env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__
 FILTERPROXY__listen__adminPort=0 FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 \
 FILTERPROXY__dataDirectory=\$FP_RUN_DIR/filterproxy-data FILTERPROXY__http__contentCheck=$([ "$scan" = 1 ] && echo true || echo false) \
 FILTERPROXY__lists__0__name=bench FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware \
-FILTERPROXY__lists__0__source=\$FP_BLOCKLIST DOTNET_TieredPGO=1 dotnet $out/FilterProxy.dll"
+FILTERPROXY__lists__0__source=\$FP_BLOCKLIST dotnet $out/FilterProxy.dll"
 export FILTERPROXY_RELOAD_CMD=${FILTERPROXY_RELOAD_CMD:-'kill -HUP $FP_PID'}
 exec bash "$harness/bench.sh"
