@@ -22,10 +22,11 @@ public sealed record BlockedReport(int Days, IReadOnlyList<BlockedReport.Row> Ro
         IReadOnlyList<FilterEvent> events = await store.QueryAsync(new EventQuery { Blocked = true, Since = now.AddDays(-days), Limit = EventQuery.MaxLimit }, cancellationToken);
         List<Row> rows = [.. events
             .GroupBy(static e => (Day: DateOnly.FromDateTime(e.Time.UtcDateTime), Category: e.Categories.Count > 0 ? e.Categories[0] : e.Reason ?? "other", Profile: e.Profile ?? "unknown"))
-            .Select(static g => new Row(g.Key.Day, g.Key.Category, g.Key.Profile, g.Count()))
+            .Select(static g => new Row(g.Key.Day, g.Key.Category, g.Key.Profile, g.Sum(static e => (long)e.Count)))
             .OrderBy(static r => r.Day).ThenBy(static r => r.Category, StringComparer.Ordinal)];
         List<(string, long)> top = [.. events.Where(static e => e.Host is not null).GroupBy(static e => e.Host!)
-            .Select(static g => (g.Key, (long)g.Count())).OrderByDescending(static x => x.Item2).Take(20)];
-        return new BlockedReport(days, rows, top, events.Count, events.Count >= EventQuery.MaxLimit);
+            .Select(static g => (g.Key, g.Sum(static e => (long)e.Count))).OrderByDescending(static x => x.Item2).Take(20)];
+        // Counts are of attempts: a DNS event with repeats stands for that many more identical queries.
+        return new BlockedReport(days, rows, top, events.Sum(static e => (long)e.Count), events.Count >= EventQuery.MaxLimit);
     }
 }

@@ -105,6 +105,7 @@ public sealed class DnsConfig
     public int? MaxTtl { get; set; }
     public int? NegativeTtl { get; set; }
     public int? RateLimitPerSecond { get; set; }
+    public int? RepeatWindowSeconds { get; set; }
     public int? DohPort { get; set; }
     public List<string>? DohHostNames { get; set; }
 }

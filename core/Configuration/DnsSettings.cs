@@ -46,6 +46,11 @@ public sealed record DnsSettings
     public int NegativeTtl { get; init; } = 300;
     /// <summary>Queries per second one client may send (burst: twice that); 0 = no limit.</summary>
     public int RateLimitPerSecond { get; init; } = 200;
+    /// <summary>
+    /// Identical queries (same client, name, type, profile and answer) within this many seconds of the first are
+    /// counted into one further event instead of one event each; 0 = one event per query.
+    /// </summary>
+    public int RepeatWindowSeconds { get; init; } = 10;
     /// <summary>HTTPS port for DNS-over-HTTPS (RFC 8484) at /dns-query; null = off.</summary>
     public int? DohPort { get; init; } = 8443;
     public IReadOnlyList<string> DohHostNames { get; init; } = ["localhost"];

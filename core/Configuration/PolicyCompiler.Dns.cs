@@ -107,6 +107,7 @@ public static partial class PolicyCompiler
             MaxTtl = Range(c.MaxTtl, defaults.MaxTtl, 1, 604_800, "maxTtl"),
             NegativeTtl = Range(c.NegativeTtl, defaults.NegativeTtl, 0, 86_400, "negativeTtl"),
             RateLimitPerSecond = Range(c.RateLimitPerSecond, defaults.RateLimitPerSecond, 0, 1_000_000, "rateLimitPerSecond"),
+            RepeatWindowSeconds = Range(c.RepeatWindowSeconds, defaults.RepeatWindowSeconds, 0, 300, "repeatWindowSeconds"),
             DohPort = dohPort,
             DohHostNames = c.DohHostNames ?? [.. defaults.DohHostNames],
         };

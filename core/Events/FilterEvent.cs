@@ -67,6 +67,15 @@ public sealed record FilterEvent
     public bool CacheHit { get; init; }
     public string? Upstream { get; init; }
     public double? UpstreamMs { get; init; }
+    /// <summary>
+    /// DNS: this event counts the queries that repeated one with an event of its own (same client, name, type, profile
+    /// and answer) within dns.repeatWindowSeconds: how many, the last at <see cref="Time"/>. Null: the event is one query.
+    /// </summary>
+    public int? Repeats { get; init; }
+
+    /// <summary>How many requests or queries the event stands for (<see cref="Repeats"/>, or 1).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Count => Repeats ?? 1;
 
     // Derived, so never stored: [JsonIgnore] keeps them out of every stored, spooled and exported event.
     [System.Text.Json.Serialization.JsonIgnore]

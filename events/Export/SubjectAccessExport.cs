@@ -12,7 +12,7 @@ public static class SubjectAccessExport
 {
     private static readonly string[] s_columns =
         ["record", "time", "kind", "node", "client", "device", "user", "profile", "method", "host", "url", "searchTerm", "categories",
-         "verdict", "reason", "rule", "list", "status", "bytes", "content", "score", "risk", "theme", "alertId", "severity", "alertStatus", "alertHistory"];
+         "verdict", "reason", "rule", "list", "status", "bytes", "content", "score", "risk", "theme", "alertId", "severity", "alertStatus", "alertHistory", "repeats"];
 
     public static async Task<(long Events, long Alerts)> WriteAsync(IEventStore store, string user, string format, TextWriter o, CancellationToken cancellationToken)
     {
@@ -75,6 +75,7 @@ public static class SubjectAccessExport
             e.Score?.ToString(CultureInfo.InvariantCulture), e.Risk, e.Theme, a?.Id, a is null ? null : Alert.SeverityName(a.Severity),
             a is null ? null : Alert.StatusName(a.Status),
             a is null ? null : string.Join(" | ", a.History.Select(static h => $"{h.Time:O} {h.Actor} {h.Action}{(h.Note is null ? "" : ": " + h.Note)}")),
+            e.Repeats?.ToString(CultureInfo.InvariantCulture),
         ];
         return FilterProxy.Core.Text.Csv.Line(values);
     }

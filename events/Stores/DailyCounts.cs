@@ -14,7 +14,7 @@ internal sealed class DailyCounts
     public void Add(FilterEvent e)
     {
         var key = (Number(e.Time), e.Kind, e.Verdict);
-        _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        _counts[key] = _counts.GetValueOrDefault(key) + e.Count;
     }
 
     public IEnumerable<(string Day, string Kind, string Verdict, long Count)> Entries =>

@@ -138,6 +138,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton<DnsRateLimiter>();
         builder.Services.AddSingleton(sp => new DnsUpstreams(time));
         builder.Services.AddSingleton<DnsResolver>();
+        builder.Services.AddSingleton(sp => new DnsRepeats(events.Pipeline, sp.GetRequiredService<PolicySnapshotHolder>(), time));
         builder.Services.AddSingleton<DnsServerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         builder.Services.AddSingleton<IHealthReporter, DnsHealth>();

@@ -14,14 +14,6 @@ internal static class DnsEvents
 
     public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs, string? clientText = null)
     {
-        bool blocked = r.Source is DnsSource.Blocked or DnsSource.BlockedAlias;
-        bool circumvention = blocked && r.HasDecision && r.Decision.Categories.Overlaps(Categories.Circumvention);
-        string reason = r.Source switch
-        {
-            DnsSource.Blocked or DnsSource.BlockedAlias when r.HasDecision && r.Decision.IsBlocked => s_reasons[(int)r.Decision.Reason],
-            DnsSource.BlockedAlias => "cname-target",
-            _ => s_sources[(int)r.Source],
-        };
         IReadOnlyList<string> categories = [];
         if (r.HasDecision && !r.Decision.Categories.IsEmpty)
         {
@@ -37,7 +29,7 @@ internal static class DnsEvents
         return new FilterEvent
         {
             Time = time,
-            Kind = circumvention ? EventKind.Circumvention : EventKind.Dns,
+            Kind = Kind(r),
             ClientIp = clientText ?? client.ToString(),
             Device = r.Identity?.DeviceLabel,
             User = r.Identity?.User,
@@ -48,17 +40,36 @@ internal static class DnsEvents
             Profile = r.HasDecision ? r.Decision.Profile.Name : null,
             Host = name.ToString(),
             Categories = categories,
-            Verdict = blocked ? "block" : r.SafeTarget is not null ? "allow-with-safe-search" : r.Rcode is DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp ? "refuse" : "allow",
-            Reason = reason,
+            Verdict = Verdict(r),
+            Reason = Reason(r),
             Rule = r.BlockedAlias is not null ? $"cname-target:{r.BlockedAlias}" : r.HasDecision ? r.Decision.Rule.Id : null,
             List = r.HasDecision ? r.Decision.List?.ToString() : null,
             Protocol = protocol,
             QueryType = DnsType.Name(r.Query.QType),
             ResponseCode = DnsRcode.Name(r.Rcode),
-            CacheHit = r.Source == DnsSource.Cache || (r.Source == DnsSource.SafeSearch && r.Upstream is null),
+            CacheHit = CacheHit(r),
             Upstream = r.Upstream,
-            UpstreamMs = r.Upstream is null ? null : r.UpstreamLatency.TotalMilliseconds,
+            UpstreamMs = UpstreamMs(r),
             LatencyMs = latencyMs,
         };
     }
+
+    public static bool IsBlocked(in DnsResult r) => r.Source is DnsSource.Blocked or DnsSource.BlockedAlias;
+
+    public static EventKind Kind(in DnsResult r) =>
+        IsBlocked(r) && r.HasDecision && r.Decision.Categories.Overlaps(Categories.Circumvention) ? EventKind.Circumvention : EventKind.Dns;
+
+    public static string Verdict(in DnsResult r) =>
+        IsBlocked(r) ? "block" : r.SafeTarget is not null ? "allow-with-safe-search" : r.Rcode is DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp ? "refuse" : "allow";
+
+    public static string Reason(in DnsResult r) => r.Source switch
+    {
+        DnsSource.Blocked or DnsSource.BlockedAlias when r.HasDecision && r.Decision.IsBlocked => s_reasons[(int)r.Decision.Reason],
+        DnsSource.BlockedAlias => "cname-target",
+        _ => s_sources[(int)r.Source],
+    };
+
+    public static bool CacheHit(in DnsResult r) => r.Source == DnsSource.Cache || (r.Source == DnsSource.SafeSearch && r.Upstream is null);
+
+    public static double? UpstreamMs(in DnsResult r) => r.Upstream is null ? null : r.UpstreamLatency.TotalMilliseconds;
 }

@@ -1,11 +1,10 @@
 using System.Net;
-using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Dns.Server;
 
 /// <summary>Starts the UDP and TCP DNS listeners on the configured address and port (port 0: a free one, for tests).</summary>
-internal sealed class DnsServerService(PolicySnapshotHolder snapshots, DnsResolver resolver, IEventSink events, TimeProvider time) : IHostedService, IAsyncDisposable
+internal sealed class DnsServerService(PolicySnapshotHolder snapshots, DnsResolver resolver, DnsRepeats events, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     private UdpDnsServer? _udp;
     private TcpDnsServer? _tcp;
@@ -33,7 +32,11 @@ internal sealed class DnsServerService(PolicySnapshotHolder snapshots, DnsResolv
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await DisposeAsync();
+        events.Stop(); // the counted repeats reach the pipeline before its last drain (it stops after this service)
+    }
 
     public async ValueTask DisposeAsync()
     {

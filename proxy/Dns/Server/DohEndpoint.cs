@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using FilterProxy.Core.Events;
 using FilterProxy.Dns.Wire;
 
 namespace FilterProxy.Dns.Server;
@@ -18,11 +17,11 @@ internal static class DohEndpoint
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => GetAsync(context, resolver, events, time)).AllowAnonymous();
-        app.MapPost(Path, (HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time) => PostAsync(context, resolver, events, time)).AllowAnonymous();
+        app.MapGet(Path, (HttpContext context, DnsResolver resolver, DnsRepeats events, TimeProvider time) => GetAsync(context, resolver, events, time)).AllowAnonymous();
+        app.MapPost(Path, (HttpContext context, DnsResolver resolver, DnsRepeats events, TimeProvider time) => PostAsync(context, resolver, events, time)).AllowAnonymous();
     }
 
-    private static Task GetAsync(HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time)
+    private static Task GetAsync(HttpContext context, DnsResolver resolver, DnsRepeats events, TimeProvider time)
     {
         if (!context.Request.IsHttps)
         {
@@ -48,7 +47,7 @@ internal static class DohEndpoint
         return AnswerAsync(context, resolver, events, time, packet);
     }
 
-    private static async Task PostAsync(HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time)
+    private static async Task PostAsync(HttpContext context, DnsResolver resolver, DnsRepeats events, TimeProvider time)
     {
         if (!context.Request.IsHttps)
         {
@@ -79,7 +78,7 @@ internal static class DohEndpoint
         await AnswerAsync(context, resolver, events, time, body.ToArray());
     }
 
-    private static async Task AnswerAsync(HttpContext context, DnsResolver resolver, IEventSink events, TimeProvider time, byte[] packet)
+    private static async Task AnswerAsync(HttpContext context, DnsResolver resolver, DnsRepeats events, TimeProvider time, byte[] packet)
     {
         IPAddress client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         if (client.IsIPv4MappedToIPv6)
@@ -111,7 +110,7 @@ internal static class DohEndpoint
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
         if (result.Source != DnsSource.RateLimited)
         {
-            events.TryWrite(DnsEvents.Create(result, queryName, client, "doh", time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            events.Record(result, queryName, client, "doh", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using FilterProxy.Core.Events;
 using FilterProxy.Core.Networks;
 using FilterProxy.Dns.Upstream;
 
@@ -22,14 +21,14 @@ internal sealed class TcpDnsServer : IAsyncDisposable
 
     private readonly TcpListener _listener;
     private readonly DnsResolver _resolver;
-    private readonly IEventSink _events;
+    private readonly DnsRepeats _events;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<UInt128, int> _perClient = new();
     private readonly Task _acceptLoop;
     private int _connections;
 
-    public TcpDnsServer(IPEndPoint endPoint, DnsResolver resolver, IEventSink events, TimeProvider time)
+    public TcpDnsServer(IPEndPoint endPoint, DnsResolver resolver, DnsRepeats events, TimeProvider time)
     {
         _resolver = resolver;
         _events = events;
@@ -190,7 +189,7 @@ internal sealed class TcpDnsServer : IAsyncDisposable
     {
         if (result.Source != DnsSource.RateLimited)
         {
-            _events.TryWrite(DnsEvents.Create(result, name, client, "tcp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            _events.Record(result, name, client, "tcp", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

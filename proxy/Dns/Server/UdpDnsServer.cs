@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using FilterProxy.Core.Events;
 
 namespace FilterProxy.Dns.Server;
 
@@ -15,12 +14,12 @@ internal sealed class UdpDnsServer : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly DnsResolver _resolver;
-    private readonly IEventSink _events;
+    private readonly DnsRepeats _events;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread[] _threads;
 
-    public UdpDnsServer(IPEndPoint endPoint, DnsResolver resolver, IEventSink events, TimeProvider time)
+    public UdpDnsServer(IPEndPoint endPoint, DnsResolver resolver, DnsRepeats events, TimeProvider time)
     {
         _resolver = resolver;
         _events = events;
@@ -121,7 +120,7 @@ internal sealed class UdpDnsServer : IAsyncDisposable
             return; // counted by the limiter; a flood must not flood the event store too
         }
 
-        _events.TryWrite(DnsEvents.Create(result, name, client, "udp", _time.GetUtcNow(), Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText));
+        _events.Record(result, name, client, "udp", Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText);
     }
 
     public async ValueTask DisposeAsync()

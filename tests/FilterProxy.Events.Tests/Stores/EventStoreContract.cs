@@ -135,12 +135,13 @@ public abstract class EventStoreContract : IAsyncLifetime
     [Fact]
     public async Task Counts_PerDayKindAndVerdict()
     {
-        await Append("b1", Event(1), Event(2), Event(3, verdict: "block"), Event(4, kind: EventKind.Dns, time: T0.AddDays(1)));
+        await Append("b1", Event(1), Event(2), Event(3, verdict: "block"), Event(4, kind: EventKind.Dns, time: T0.AddDays(1)),
+            Event(5, kind: EventKind.Dns, time: T0.AddDays(1)) with { Repeats = 6 });   // six identical queries counted into one event
         IReadOnlyList<DayCount> counts = await Store.CountsAsync(DateOnly.FromDateTime(T0.UtcDateTime), DateOnly.FromDateTime(T0.UtcDateTime.AddDays(1)), default);
         var day = DateOnly.FromDateTime(T0.UtcDateTime);
         Assert.Contains(new DayCount(day, "http", "allow", 2), counts);
         Assert.Contains(new DayCount(day, "http", "block", 1), counts);
-        Assert.Contains(new DayCount(day.AddDays(1), "dns", "allow", 1), counts);
+        Assert.Contains(new DayCount(day.AddDays(1), "dns", "allow", 7), counts);
         Assert.Equal(3, counts.Count);
     }
 

@@ -27,7 +27,7 @@ public sealed class DnsServerTests : IAsyncLifetime
         string config = _dir.File("filterproxy.json", $$"""
             { "dataDirectory": "data",
               "lists": [ { "name": "gambling", "format": "domains", "category": "gambling", "source": "gambling.txt" } ],
-              "dns": { "upstreams": [ "{{_upstream.Address}}" ], "dohPort": 0 } }
+              "dns": { "upstreams": [ "{{_upstream.Address}}" ], "dohPort": 0, "repeatWindowSeconds": 1 } }
             """);
         Dictionary<string, string> env = GatewayTestEnvironment.With();
         env.Remove("FILTERPROXY__dns__upstreams__0");    // the file names the fake upstream
@@ -114,6 +114,25 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal("gambling", blocked.List);
         FilterEvent doh = await WaitForEvent(pipeline, e => e.Host == "dns.quad9.net");
         Assert.Equal(EventKind.Circumvention, doh.Kind);
+    }
+
+    [Fact]
+    public async Task RepeatedQueries_AreCountedIntoOneFurtherEvent()
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal("NXDOMAIN", DnsTool.Status(await DnsTool.Dig(_dns, "bet.example", "A")));
+        }
+
+        Assert.Equal("NXDOMAIN", DnsTool.Status(await DnsTool.Dig(_dns, "bet.example", "AAAA"))); // another type: its own event
+        EventPipeline pipeline = _app.Services.GetRequiredService<EventPipeline>();
+        FilterEvent counted = await WaitForEvent(pipeline, e => e.Host == "bet.example" && e.Repeats is not null);
+        Assert.Equal((3, 3, "A", "block"), (counted.Repeats, counted.Count, counted.QueryType, counted.Verdict));
+        await WaitForEvent(pipeline, e => e.Host == "bet.example" && e.QueryType == "AAAA");
+        FilterEvent[] all = [.. pipeline.Recent().Where(e => e.Host == "bet.example")];
+        Assert.Equal(5, all.Sum(e => e.Count));   // every query accounted for
+        Assert.Equal(3, all.Length);              // in three events: the first A, the count of the rest, the AAAA
+        Assert.True(all.Single(e => e.QueryType == "A" && e.Repeats is null).Time < counted.Time);
     }
 
     [Fact]

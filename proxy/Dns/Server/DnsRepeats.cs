@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Net;
+using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
+
+namespace FilterProxy.Dns.Server;
+
+/// <summary>
+/// Where the DNS listeners record queries. A device asks for the same name again and again (every tab, app and retry,
+/// each time a short TTL runs out); the first query of a kind is an event at once, and identical ones (same client,
+/// person, device, profile, name, type, protocol, verdict, rule and response code) within <c>dns.repeatWindowSeconds</c>
+/// of it are counted, then written as one more event with <see cref="FilterEvent.Repeats"/> set and the time, latency,
+/// reason and upstream of the last. Every query is still accounted for, in order, by count; the store and the alert
+/// engine see a handful of events where a busy resolver would have made thousands. 0 turns this off.
+/// A repeat costs a lookup by a key composed on the stack: no event, no string, nothing for the GC.
+/// Bounded: past <see cref="MaxOpen"/> distinct open keys a query is simply an event of its own.
+/// </summary>
+internal sealed class DnsRepeats : IDisposable
+{
+    public const int MaxOpen = 100_000;
+    private const char Separator = '\u0001'; // no host name, address, profile or user name holds it
+    private readonly IEventSink _pipeline;
+    private readonly PolicySnapshotHolder _snapshots;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Entry> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly ITimer _timer;
+    private volatile bool _stopped;
+    private int _count; // ConcurrentDictionary.Count takes every lock: too dear per query
+
+    public DnsRepeats(IEventSink pipeline, PolicySnapshotHolder snapshots, TimeProvider time)
+    {
+        _pipeline = pipeline;
+        _snapshots = snapshots;
+        _time = time;
+        _lookup = _open.GetAlternateLookup<ReadOnlySpan<char>>();
+        _timer = time.CreateTimer(static s => ((DnsRepeats)s!).Flush(final: false), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Keys being counted (for tests and health).</summary>
+    public int Open => Volatile.Read(ref _count);
+
+    /// <summary>Records one answered query (after the answer was sent).</summary>
+    public void Record(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, double latencyMs, string? clientText = null)
+    {
+        DateTimeOffset time = _time.GetUtcNow();
+        int seconds = _snapshots.Current.Settings.Dns.RepeatWindowSeconds;
+        Span<char> buffer = stackalloc char[768];
+        int length = seconds == 0 || _stopped ? -1 : ComposeKey(buffer, r, name, client, protocol, clientText);
+        if (length < 0)
+        {
+            _pipeline.TryWrite(DnsEvents.Create(r, name, client, protocol, time, latencyMs, clientText)); // off, stopping, or an odd key
+            return;
+        }
+
+        ReadOnlySpan<char> key = buffer[..length];
+        var window = TimeSpan.FromSeconds(seconds);
+        while (true)
+        {
+            if (_lookup.TryGetValue(key, out string? stored, out Entry? entry))
+            {
+                lock (entry)
+                {
+                    if (!entry.Closed && (time - entry.First.Time).Duration() < window)
+                    {
+                        entry.Repeat(r, time, latencyMs);
+                        return;
+                    }
+                }
+
+                Close(stored, entry); // its window is over (the timer has not come round yet): it is written, this one starts afresh
+                continue;
+            }
+
+            FilterEvent e = DnsEvents.Create(r, name, client, protocol, time, latencyMs, clientText);
+            if (Volatile.Read(ref _count) >= MaxOpen)
+            {
+                _pipeline.TryWrite(e);
+                return;
+            }
+
+            if (_open.TryAdd(key.ToString(), new Entry(e)))
+            {
+                Interlocked.Increment(ref _count);
+                _pipeline.TryWrite(e);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Writes the counts of every key whose window is over (all of them when <paramref name="final"/>).</summary>
+    public void Flush(bool final)
+    {
+        var window = TimeSpan.FromSeconds(_snapshots.Current.Settings.Dns.RepeatWindowSeconds);
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (KeyValuePair<string, Entry> open in _open)
+        {
+            if (final || (now - open.Value.First.Time).Duration() >= window)
+            {
+                Close(open.Key, open.Value);
+            }
+        }
+    }
+
+    private void Close(string key, Entry entry)
+    {
+        FilterEvent? counted;
+        lock (entry)
+        {
+            if (entry.Closed)
+            {
+                return;
+            }
+
+            entry.Closed = true;
+            counted = entry.Counted();
+        }
+
+        if (_open.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        if (counted is not null)
+        {
+            _pipeline.TryWrite(counted);
+        }
+    }
+
+    /// <summary>Stops counting and writes what is counted (before the pipeline's last drain); later queries are events of their own.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Flush(final: true);
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _timer.Dispose();
+    }
+
+    /// <summary>
+    /// What makes two queries "identical": everything an event of them would hold except the time, latency, reason
+    /// (first from upstream, then from the cache) and upstream. -1 when it does not fit (the query is then its own event).
+    /// </summary>
+    private static int ComposeKey(Span<char> key, in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, string? clientText)
+    {
+        var k = new KeyWriter(key);
+        if (clientText is not null)
+        {
+            k.Add(clientText);
+        }
+        else if (client.TryFormat(k.Rest, out int written))
+        {
+            k.Advance(written);
+            k.Add([]);
+        }
+        else
+        {
+            return -1;
+        }
+
+        k.Add(name);
+        k.Add(protocol);
+        k.Add(DnsEvents.Verdict(r));
+        k.Add([(char)r.Query.QType, (char)r.Rcode, (char)DnsEvents.Kind(r)]);
+        k.Add(r.HasDecision ? r.Decision.Profile.Name : "");
+        k.Add(r.BlockedAlias ?? (r.HasDecision ? r.Decision.Rule.Id : ""));
+        k.Add(r.Identity?.User ?? "");
+        k.Add(r.Identity?.DeviceLabel ?? "");
+        return k.Length;
+    }
+
+    private ref struct KeyWriter(Span<char> buffer)
+    {
+        private readonly Span<char> _buffer = buffer;
+        private int _length;
+        private bool _overflow;
+
+        public readonly int Length => _overflow ? -1 : _length;
+        public readonly Span<char> Rest => _overflow ? [] : _buffer[_length..];
+
+        public void Advance(int count) => _length += count;
+
+        /// <summary>Appends a part and its separator.</summary>
+        public void Add(scoped ReadOnlySpan<char> part)
+        {
+            if (_overflow || _length + part.Length + 1 > _buffer.Length)
+            {
+                _overflow = true;
+                return;
+            }
+
+            part.CopyTo(_buffer[_length..]);
+            _length += part.Length;
+            _buffer[_length++] = Separator;
+        }
+    }
+
+    /// <summary>A key's first event (written at once) and what changes from one repeat to the next.</summary>
+    private sealed class Entry(FilterEvent first)
+    {
+        public readonly FilterEvent First = first;
+        public bool Closed;
+        private int _repeats;
+        private DateTimeOffset _time;
+        private double _latencyMs;
+        private string _reason = "";
+        private bool _cacheHit;
+        private string? _upstream;
+        private double? _upstreamMs;
+
+        public void Repeat(in DnsResult r, DateTimeOffset time, double latencyMs)
+        {
+            _repeats++;
+            (_time, _latencyMs, _reason, _cacheHit, _upstream, _upstreamMs) =
+                (time, latencyMs, DnsEvents.Reason(r), DnsEvents.CacheHit(r), r.Upstream, DnsEvents.UpstreamMs(r));
+        }
+
+        /// <summary>The event that stands for the repeats (null when there were none).</summary>
+        public FilterEvent? Counted() => _repeats == 0 ? null : First with
+        {
+            Time = _time,
+            LatencyMs = _latencyMs,
+            Reason = _reason,
+            CacheHit = _cacheHit,
+            Upstream = _upstream,
+            UpstreamMs = _upstreamMs,
+            Repeats = _repeats,
+        };
+    }
+}
