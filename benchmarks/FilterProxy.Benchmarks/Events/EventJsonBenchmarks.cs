@@ -63,3 +63,43 @@ public class EventJsonBenchmarks
         return _buffer.WrittenCount;
     }
 }
+
+/// <summary>Compressing one ~12 KB chunk of event lines as the SQLite store does, at Brotli qualities 0–2.</summary>
+[MemoryDiagnoser]
+public class ChunkCompressionBenchmarks
+{
+    private byte[] _chunk = null!;
+    private readonly byte[] _output = new byte[64 * 1024];
+
+    [Params(0, 1, 2)]
+    public int Quality { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using Utf8JsonWriter writer = EventJson.CreateWriter(buffer);
+        for (int i = 0; buffer.WrittenCount < 12 * 1024; i++)
+        {
+            writer.Reset(buffer);
+            EventJson.Write(writer, new FilterEvent
+            {
+                Time = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero).AddMilliseconds(i * 37), Kind = EventKind.Http, Node = "gw1",
+                Seq = 1795289458950470 + i, ClientIp = $"10.2.{i % 7}.{i % 200}", Device = $"LAP-{i % 300:0000}", User = $"pupil{i % 250}",
+                IdentitySource = "dhcp", IdentityConfidence = "low", Profile = "ks2", Method = "GET", Host = $"www.site{i % 40}.example",
+                Url = $"https://www.site{i % 40}.example/path/{i * 7919 % 1000}/page?x={i}", Categories = ["education"], Verdict = "allow",
+                Reason = "allowed", Rule = "ks2/default", Status = 200, Bytes = 1000 + (i * 31 % 50_000), LatencyMs = 1.5 + (i % 13),
+            });
+            writer.Flush();
+            buffer.GetSpan(1)[0] = (byte)'\n';
+            buffer.Advance(1);
+        }
+
+        _chunk = buffer.WrittenSpan.ToArray();
+        System.IO.Compression.BrotliEncoder.TryCompress(_chunk, _output, out int written, Quality, 22);
+        Console.WriteLine($"// quality {Quality}: {_chunk.Length} → {written} bytes ({(double)_chunk.Length / written:0.0}×)");
+    }
+
+    [Benchmark]
+    public int Compress() => System.IO.Compression.BrotliEncoder.TryCompress(_chunk, _output, out int written, Quality, 22) ? written : -1;
+}
