@@ -69,7 +69,8 @@ public sealed class ConfigTests
               "schedules": [ { "name": "s", "profile": "ks2", "days": [ "funday" ], "from": "25:00", "to": "10:00", "action": "block", "categories": [ "games" ] } ],
               "exceptions": [ { "id": "e1", "profile": "ks2", "target": "a.example", "start": "2026-11-02T00:00:00Z", "end": "2026-11-01T00:00:00Z",
                                 "requestedBy": "mr x", "approvedBy": "Mr X", "reason": "r" } ],
-              "lists": [ { "name": "l", "format": "csv", "source": "x" } ]
+              "lists": [ { "name": "l", "format": "csv", "source": "x" } ],
+              "dns": { "repeatWindowSeconds": 3600 }
             }
             """);
         string all = string.Join("\n", errors.Select(e => e.ToString()));
@@ -92,6 +93,7 @@ public sealed class ConfigTests
             "exceptions[0].approvedBy: must be approved by someone other than the person who asked",
             "lists[0].format: 'csv' is not one of",
             "lists[0].category: a list needs the category of its entries",
+            "dns.repeatWindowSeconds: 3600 is outside 0–300",
         ];
         foreach (string message in expected)
         {
