@@ -80,7 +80,7 @@ internal static class EventsCommand
             foreach (FilterEvent e in events)
             {
                 await output.WriteLineAsync(json ? EventJson.Serialize(e)
-                    : $"{e.Time:yyyy-MM-dd HH:mm:ss}Z  {FilterEvent.KindName(e.Kind),-13} {e.Verdict,-6} {e.User ?? e.Device ?? e.ClientIp,-16} {e.SearchTerm ?? e.Url ?? e.Host}{(e.Categories.Count > 0 ? "  [" + string.Join(",", e.Categories) + "]" : "")}");
+                    : $"{e.Time:yyyy-MM-dd HH:mm:ss}Z  {FilterEvent.KindName(e.Kind),-13} {e.Verdict,-6} {e.User ?? e.Device ?? e.ClientIp,-16} {e.SearchTerm ?? e.Url ?? e.Host}{(e.Categories.Count > 0 ? "  [" + string.Join(",", e.Categories) + "]" : "")}{(e.Repeats is { } repeats ? $"  ({repeats} more identical queries)" : "")}");
             }
 
             if (!json)

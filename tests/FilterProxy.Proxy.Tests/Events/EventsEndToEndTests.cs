@@ -56,7 +56,7 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
         _config = _dir.File("filterproxy.json", $$"""
             { "dataDirectory": "data",
               "allowedClients": [ "127.0.0.0/8" ],
-              "dns": { "localNames": { "www.bing.com": [ "127.0.0.1" ] } },
+              "dns": { "localNames": { "www.bing.com": [ "127.0.0.1" ] }, "repeatWindowSeconds": 1 },
               "lists": [ { "name": "selfharm", "format": "domains", "category": "self-harm", "source": "selfharm.txt" } ],
               "events": { "nodeId": "school-gw",
                 "alerts": { "webhooks": [ { "url": "http://127.0.0.1:{{hookPort}}/dsl/", "minSeverity": "high" } ],
@@ -167,6 +167,22 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
         List<JsonElement> alerts = await CliJsonAsync(static r => r.Any(static a => a.GetProperty("rule").GetString() == "search-risk:suicide"), "alerts", "list", "--json");
         JsonElement alert = alerts.Single(static a => a.GetProperty("rule").GetString() == "search-risk:suicide");
         Assert.Equal("critical", alert.GetProperty("severity").GetString());
+    }
+
+    [Fact]
+    public async Task RepeatedDnsQueries_AreStoredAsAnEventAndACount_AndTheCommandLineSaysSo()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("NXDOMAIN", DnsTool.Status(await DnsTool.Dig(_app.DnsEndPoint, "harm.example", "A")));
+        }
+
+        List<JsonElement> events = await CliJsonAsync(static r => r.Count >= 2, "events", "query", "--kind", "dns", "--json");
+        Assert.Equal([2, null], events.Select(static e => e.TryGetProperty("repeats", out JsonElement n) ? n.GetInt32() : (int?)null)); // newest first
+        Assert.All(events, static e => Assert.Equal(("harm.example", "block"), (e.GetProperty("host").GetString(), e.GetProperty("verdict").GetString())));
+        (int code, string text, _) = await Cli("events", "query", "--kind", "dns");
+        Assert.Equal(0, code);
+        Assert.Contains("harm.example  [self-harm]  (2 more identical queries)", text, StringComparison.Ordinal);
     }
 
     [Fact]
