@@ -26,7 +26,7 @@ public sealed record BlockedReport(int Days, IReadOnlyList<BlockedReport.Row> Ro
             .OrderBy(static r => r.Day).ThenBy(static r => r.Category, StringComparer.Ordinal)];
         List<(string, long)> top = [.. events.Where(static e => e.Host is not null).GroupBy(static e => e.Host!)
             .Select(static g => (g.Key, g.Sum(static e => (long)e.Count))).OrderByDescending(static x => x.Item2).Take(20)];
-        // Counts are of attempts: a DNS event with repeats stands for that many more identical queries.
+        // Counts are of attempts: a DNS event with repeats stands for that many identical queries.
         return new BlockedReport(days, rows, top, events.Sum(static e => (long)e.Count), events.Count >= EventQuery.MaxLimit);
     }
 }

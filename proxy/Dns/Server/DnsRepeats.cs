@@ -31,6 +31,10 @@ internal sealed class DnsRepeats : IDisposable
     private volatile bool _stopped;
     private int _count; // ConcurrentDictionary.Count takes every lock: too dear per query
 
+    /// <summary>Where a thread composes its keys: a stackalloc would be zeroed on every query (1.5 KB, ≈ 1.6% of the DNS thread, measured).</summary>
+    [ThreadStatic]
+    private static char[]? t_key;
+
     public DnsRepeats(IEventSink pipeline, PolicySnapshotHolder snapshots, TimeProvider time)
     {
         _pipeline = pipeline;
@@ -48,7 +52,7 @@ internal sealed class DnsRepeats : IDisposable
     {
         DateTimeOffset time = _time.GetUtcNow();
         int seconds = _snapshots.Current.Settings.Dns.RepeatWindowSeconds;
-        Span<char> buffer = stackalloc char[768];
+        Span<char> buffer = t_key ??= new char[768];
         int length = seconds == 0 || _stopped ? -1 : ComposeKey(buffer, r, name, client, protocol, clientText);
         if (length < 0)
         {
@@ -56,8 +60,16 @@ internal sealed class DnsRepeats : IDisposable
             return;
         }
 
-        ReadOnlySpan<char> key = buffer[..length];
-        var window = TimeSpan.FromSeconds(seconds);
+        if (Count(buffer[..length], TimeSpan.FromSeconds(seconds), r, name, client, protocol, time, latencyMs, clientText) is { } open && _stopped)
+        {
+            Close(open.Key, open.Entry); // a query in flight while the service stopped: its count must not wait for a timer that has stopped
+        }
+    }
+
+    /// <summary>Counts the query into its key's open entry, or writes its event and opens one; null when the table is full.</summary>
+    private (string Key, Entry Entry)? Count(ReadOnlySpan<char> key, TimeSpan window, in DnsResult r, ReadOnlySpan<char> name, IPAddress client,
+        string protocol, DateTimeOffset time, double latencyMs, string? clientText)
+    {
         while (true)
         {
             if (_lookup.TryGetValue(key, out string? stored, out Entry? entry))
@@ -67,7 +79,7 @@ internal sealed class DnsRepeats : IDisposable
                     if (!entry.Closed && (time - entry.First.Time).Duration() < window)
                     {
                         entry.Repeat(r, time, latencyMs);
-                        return;
+                        return (stored, entry);
                     }
                 }
 
@@ -79,7 +91,7 @@ internal sealed class DnsRepeats : IDisposable
             if (Volatile.Read(ref _count) >= MaxOpen)
             {
                 _pipeline.TryWrite(e);
-                return;
+                return null;
             }
 
             var opened = new Entry(e);
@@ -89,7 +101,7 @@ internal sealed class DnsRepeats : IDisposable
                 Interlocked.Increment(ref _count);
                 _order.Enqueue((text, opened));
                 _pipeline.TryWrite(e);
-                return;
+                return (text, opened);
             }
         }
     }
