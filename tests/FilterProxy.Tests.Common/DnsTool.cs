@@ -8,6 +8,16 @@ public static class DnsTool
     public static Task<string> Dig(System.Net.IPEndPoint server, params string[] args) =>
         RunAsync("dig", [$"@{server.Address}", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+tries=1", "+time=5", .. args]);
 
+    /// <summary>
+    /// Asks one question <paramref name="times"/> times from a single dig process (dig sends its queries one after another),
+    /// so the repeats fall within a short window however slow process start-up is on the machine; returns each answer's status.
+    /// </summary>
+    public static async Task<string[]> DigRepeatedly(System.Net.IPEndPoint server, string name, string type, int times)
+    {
+        string output = await Dig(server, [.. Enumerable.Range(0, times).SelectMany(_ => new[] { name, type })]);
+        return [.. output.Split("status: ").Skip(1).Select(static s => s[..s.IndexOfAny([',', ';', '\n'])].Trim())];
+    }
+
     /// <summary>The status word of a dig/kdig answer: NOERROR, NXDOMAIN, SERVFAIL, REFUSED…</summary>
     public static string Status(string output)
     {
