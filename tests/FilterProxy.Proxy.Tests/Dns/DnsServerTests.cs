@@ -129,7 +129,7 @@ public sealed class DnsServerTests : IAsyncLifetime
         FilterEvent[] all = [.. pipeline.Recent().Where(e => e.Host == "bet.example")];
         Assert.Equal(5, all.Sum(e => e.Count));   // every query accounted for
         Assert.Equal(3, all.Length);              // in three events: the first A, the count of the rest, the AAAA
-        Assert.True(all.Single(e => e.QueryType == "A" && e.Repeats is null).Time < counted.Time);
+        Assert.True(all.Single(e => e.QueryType == "A" && e.Repeats is null).Time <= counted.Time); // the count carries the time of the last query (the same millisecond, when dig is quick)
     }
 
     [Fact]
