@@ -27,6 +27,11 @@ public sealed class ContentEvaluation
     public IReadOnlyDictionary<string, (int Same, int Total)> Obfuscation { get; init; } = new Dictionary<string, (int, int)>();
     public IReadOnlyList<string> FalseBlocks { get; init; } = [];
 
+    /// <summary>Harmful pages the profile let through, at most <see cref="MissesPerLabel"/> per label: what to write more training text about.</summary>
+    public IReadOnlyList<string> Misses { get; init; } = [];
+
+    public const int MissesPerLabel = 3;
+
     /// <summary>Per page: whether it is harmful, and its highest score among the profile's blocked categories.</summary>
     public IReadOnlyList<(bool Harmful, bool Help, double Score)> BlockScores { get; init; } = [];
 
@@ -47,6 +52,8 @@ public sealed class ContentEvaluation
         var confusion = new Confusion(labels);
         int harmful = 0, harmfulBlocked = 0, safe = 0, safeBlocked = 0, help = 0, helpBlocked = 0;
         var falseBlocks = new List<string>();
+        var misses = new List<string>();
+        var missesPerLabel = new Dictionary<string, int>(StringComparer.Ordinal);
         var obfuscated = new Dictionary<string, (int Same, int Total)>();
         var random = new Random(7);
         var blockScores = new List<(bool, bool, double)>();
@@ -78,6 +85,11 @@ public sealed class ContentEvaluation
             {
                 harmful++;
                 harmfulBlocked += isBlocked ? 1 : 0;
+                if (!isBlocked && missesPerLabel.GetValueOrDefault(page.Label) < MissesPerLabel)
+                {
+                    missesPerLabel[page.Label] = missesPerLabel.GetValueOrDefault(page.Label) + 1;
+                    misses.Add($"{page.Source}: {Clip(page.Text)} → {(verdict.Scores.Count == 0 ? "clean" : Describe(verdict))}");
+                }
             }
 
             if (obfuscation && (page.Label != "safe" || page.Source.EndsWith("-help", StringComparison.Ordinal)))
@@ -96,7 +108,7 @@ public sealed class ContentEvaluation
         {
             Confusion = confusion, Profile = profileName,
             Harmful = harmful, HarmfulBlocked = harmfulBlocked, Safe = safe, SafeBlocked = safeBlocked, Help = help, HelpBlocked = helpBlocked,
-            Obfuscation = obfuscated, FalseBlocks = falseBlocks, BlockScores = blockScores,
+            Obfuscation = obfuscated, FalseBlocks = falseBlocks, Misses = misses, BlockScores = blockScores,
         };
     }
 
@@ -120,7 +132,7 @@ public sealed class ContentEvaluation
     private static string Clip(string text)
     {
         string flat = text.ReplaceLineEndings(" ");
-        return flat.Length <= 100 ? flat : flat[..100] + "…";
+        return flat.Length <= 160 ? flat : flat[..160] + "…";
     }
 
     /// <summary>The figures the model card and the targets use, by name.</summary>
@@ -183,6 +195,11 @@ public sealed class ContentEvaluation
         foreach (string f in FalseBlocks)
         {
             output.WriteLine("false block: " + f);
+        }
+
+        foreach (string m in Misses)
+        {
+            output.WriteLine("missed: " + m);
         }
     }
 }
