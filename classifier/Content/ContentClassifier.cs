@@ -25,6 +25,13 @@ public sealed class ContentClassifier : IContentClassifier
     /// </summary>
     public const int DefaultModelTextLimit = 16 * 1024;
     public const double ReportFloor = 0.2;
+
+    /// <summary>
+    /// Fewer words than this and the model is not asked: two or three words carry too little for it, and what it
+    /// says then is mostly its prior ("first part" read as drugs 0.55: "part" as in "party"). The phrase lists still
+    /// judge such a text on their own ("free porn videos" is blocked), as they judge categories the model does not know.
+    /// </summary>
+    public const int MinModelWords = 3;
     private const int ModelEvidence = 4;
     private const int PhraseEvidence = 3;
 
@@ -92,7 +99,19 @@ public sealed class ContentClassifier : IContentClassifier
             ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
             Span<float> p = stackalloc float[_model.Classes];
             ReadOnlySpan<char> forModel = normalised.Length <= ModelTextLimit ? normalised : normalised[..(normalised[..ModelTextLimit].LastIndexOf(' ') + 1)];
-            _model.Predict(forModel, p);
+            bool modelJudges = HasWords(forModel, MinModelWords);
+            if (modelJudges)
+            {
+                _model.Predict(forModel, p);
+            }
+            else
+            {
+                p.Clear();
+                if (_safe >= 0)
+                {
+                    p[_safe] = 1;
+                }
+            }
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
             List<CategoryScore>? scores = null;
@@ -105,11 +124,11 @@ public sealed class ContentClassifier : IContentClassifier
                 }
 
                 int total = found is null ? 0 : PhraseTotal(found, category);
-                double score = Combine(p[i], total);
+                double score = modelJudges ? Combine(p[i], total) : PhraseScore(total);
                 all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
                 if (score >= ReportFloor)
                 {
-                    (scores ??= []).Add(new CategoryScore(category, score, Evidence(forModel, i, category, found)));
+                    (scores ??= []).Add(new CategoryScore(category, score, modelJudges ? Evidence(forModel, i, category, found) : PhraseEvidenceFor(found!, category)));
                 }
             }
 
@@ -122,8 +141,7 @@ public sealed class ContentClassifier : IContentClassifier
                         continue;
                     }
 
-                    int total = WeightedPhraseClassifier.Total(group);
-                    double score = total <= 0 ? 0 : 1 - Math.Exp(-total / 100.0);
+                    double score = PhraseScore(WeightedPhraseClassifier.Total(group));
                     all?.Add(Categories.NameOf(group.Key), Math.Round(score, 4));
                     if (score >= ReportFloor)
                     {
@@ -158,6 +176,16 @@ public sealed class ContentClassifier : IContentClassifier
         return total;
     }
 
+    /// <summary>A score from phrases alone: 100 → 0.63, 150 → 0.78, 200 → 0.86.</summary>
+    public static double PhraseScore(int phraseTotal) => phraseTotal <= 0 ? 0 : 1 - Math.Exp(-phraseTotal / 100.0);
+
+    /// <summary>Whether the normalised text (words separated by single spaces) has at least <paramref name="count"/> words.</summary>
+    private static bool HasWords(ReadOnlySpan<char> normalised, int count)
+    {
+        ReadOnlySpan<char> text = normalised.Trim(' ');
+        return text.Length > 0 && text.Count(' ') + 1 >= count;
+    }
+
     /// <summary>The model's probability with the phrase total added in log-odds.</summary>
     public static double Combine(double probability, int phraseTotal)
     {
@@ -176,11 +204,15 @@ public sealed class ContentClassifier : IContentClassifier
 
         if (found is not null)
         {
-            evidence.AddRange(PhraseEvidenceFor(found.Where(f => f.Key.Category == category)));
+            evidence.AddRange(PhraseEvidenceFor(found, category));
         }
 
         return [.. evidence];
     }
+
+    /// <summary>A category's phrases (a method: a lambda over <paramref name="category"/> in the caller's loop would allocate its closure on every page).</summary>
+    private static string[] PhraseEvidenceFor(Dictionary<WeightedPhrase, int> found, Category category) =>
+        PhraseEvidenceFor(found.Where(f => f.Key.Category == category));
 
     private static string[] PhraseEvidenceFor(IEnumerable<KeyValuePair<WeightedPhrase, int>> found) =>
         [.. found.OrderByDescending(static f => Math.Abs(f.Key.Weight * Math.Min(f.Value, WeightedPhraseClassifier.MaxCountPerPhrase)))
