@@ -28,13 +28,13 @@ public static class DefaultPolicy
         {
             Description = "Ages 3–7: the strictest; also the profile for unknown clients",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "streaming", "proxies", "alcohol-tobacco", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.3, Tls = "intercept", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
         },
         ["ks2"] = new()
         {
             Description = "Ages 7–11",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
-            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.3, Tls = "intercept", DefaultAction = "allow",
+            SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
         },
         ["secondary"] = new()
         {

@@ -34,7 +34,7 @@ internal static class ClassifierCommand
     private static readonly Option<int> s_seed = new("--seed") { Description = "Shuffling seed (same data + seed = same model)", DefaultValueFactory = _ => new TrainingOptions().Seed };
     private static readonly Option<int> s_epochs = new("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => new TrainingOptions().Epochs };
     private static readonly Option<float> s_l2 = new("--l2") { Description = "L2 penalty", DefaultValueFactory = _ => new TrainingOptions().L2 };
-    private static readonly Option<float> s_rate = new("--learning-rate") { Description = "AdaGrad base step", DefaultValueFactory = _ => new TrainingOptions().LearningRate };
+    private static readonly Option<float?> s_rate = new("--learning-rate") { Description = "AdaGrad base step (default: 0.1 for content, 0.3 for search)" };
     private static readonly Option<float> s_safeCost = new("--safe-cost") { Description = "Weight of a safe example against a harmful one (below 1: a miss costs more than an over-block)", DefaultValueFactory = _ => new TrainingOptions().SafeCost };
     private static readonly Option<int> s_version = new("--model-version") { Description = "Version recorded in the model (shown in events)", DefaultValueFactory = _ => 1 };
 
@@ -90,7 +90,7 @@ internal static class ClassifierCommand
     private static int Train(ParseResult parse, string outPath, TextWriter output)
     {
         var stopwatch = Stopwatch.StartNew();
-        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate), SafeCost = parse.GetValue(s_safeCost) };
+        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate) ?? TrainingOptions.DefaultLearningRate(parse.GetValue(s_kind)!), SafeCost = parse.GetValue(s_safeCost) };
         TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, options.Seed);
         foreach (string problem in data.Problems.Take(20))
         {

@@ -47,7 +47,7 @@ public sealed class PolicyChangeTests : IAsyncLifetime
         form.ContentThreshold = 0.2;
         form.Deny = "example.org\nexample.org\n";
         (JsonObject patch, IReadOnlyList<string> diff) = form.Compare(ks2);
-        Assert.Equal(["blocked categories: + streaming, − games", "content threshold: 0.3 → 0.2", "always blocked: + example.org"], diff);
+        Assert.Equal(["blocked categories: + streaming, − games", "content threshold: 0.25 → 0.2", "always blocked: + example.org"], diff);
         JsonArray blocked = patch["profiles"]!["ks2"]!["blockedCategories"]!.AsArray();
         Assert.Contains("streaming", blocked.Select(static n => n!.GetValue<string>()));
         Assert.DoesNotContain("csam", blocked.Select(static n => n!.GetValue<string>()));

@@ -45,6 +45,22 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
+    public void TwoWords_AreJudgedByThePhrasesAlone()
+    {
+        // "part" leans towards drugs ("party"); two words are too little for the model, so only phrases decide.
+        (ContentVerdict firstPart, Dictionary<string, double> scores) = s_shipped.ClassifyWithScores("first part");
+        Assert.Same(ContentVerdict.Clean, firstPart);
+        Assert.Equal(1, scores["safe"]);
+        Assert.Null(s_shipped.ClassifyText("First part. Second part.").FirstBlocked(s_ks2.Blocked, s_ks2.Threshold));
+
+        CategoryScore? casino = s_shipped.ClassifyText("online casino").FirstBlocked(s_ks2.Blocked, s_ks2.Threshold);
+        Assert.Equal(Category.Gambling, casino?.Category);
+        Assert.Equal(ContentClassifier.PhraseScore(50 + 20), casino!.Score, 6);   // "online casino" and "casino"
+        Assert.All(casino.Evidence, static e => Assert.StartsWith("phrase ", e, StringComparison.Ordinal));
+        Assert.Contains(casino.Evidence, static e => e.Contains("online casino", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ShortText_IsBlockedByItsPhrase_WithThePhraseAsEvidence()
     {
         CategoryScore? phrase = s_shipped.ClassifyText("free porn videos").FirstBlocked(s_ks2.Blocked, s_ks2.Threshold);
@@ -114,6 +130,23 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
+    public void Evaluation_ListsTheHarmfulPagesLetThrough_AFewPerLabel()
+    {
+        LabelledText Page(string text, string label) => new(text, label, "test:" + label);
+        List<LabelledText> pages = [.. Enumerable.Range(0, 5).Select(i => Page($"Homework {i}: the water cycle, evaporation and condensation.", "drugs")),
+            Page(DrugsPage, "drugs"), Page("Buy weed online with discreet next-day delivery, top shelf kush and edibles.", "drugs")];
+
+        var evaluation = ContentEvaluation.Run(s_shipped, pages, "ks2", s_ks2.Blocked, s_ks2.Threshold, obfuscation: false);
+
+        Assert.Equal((7, 2), (evaluation.Harmful, evaluation.HarmfulBlocked));
+        Assert.Equal(ContentEvaluation.MissesPerLabel, evaluation.Misses.Count);   // five missed, three shown
+        Assert.All(evaluation.Misses, static m => Assert.Matches(@"^test:drugs: Homework \d: the water cycle.* → clean$", m));
+        var output = new StringWriter();
+        evaluation.Write(output);
+        Assert.Contains("missed: test:drugs: Homework 0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ShippedModel_OnTheProjectsHeldOutPages_MeetsItsRecordedFigures()
     {
         // Pages composed only from sentences the model never saw in training (PageComposer's held-out split).
@@ -123,9 +156,10 @@ public sealed class ContentClassifierTests
 
         Assert.True(heldOut.Count > 400, $"{heldOut.Count} held-out pages");
         Assert.InRange(evaluation.HelpBlockRate, 0, 0.02);                      // target: ≤ 2% of help and education pages
-        Assert.InRange(evaluation.HarmfulRecall, 0.88, 1);                      // target 0.95: not met yet (see MODEL.md)
+        Assert.InRange(evaluation.HarmfulRecall, 0.95, 1);                      // target: ≥ 0.95 for ks2
         Assert.InRange(evaluation.SafeBlockRate, 0, 0.03);
         Assert.InRange(evaluation.Confusion.MacroF1(l => ContentEvaluation.Topical.Contains(l)), 0.90, 1);
+        Assert.InRange(evaluation.Confusion.MacroF1(l => ContentEvaluation.HateAbuseExtremism.Contains(l)), 0.75, 1);
         Assert.All(evaluation.Obfuscation, o => Assert.True(o.Value.Same >= 0.90 * o.Value.Total, $"{o.Key}: {o.Value.Same}/{o.Value.Total}")); // target: 90% for each trick
         Assert.Equal(ShippedModels.ContentLabels, ShippedModels.Content.Header.Labels);
         Assert.True(ShippedModels.Content.Header.Metrics.ContainsKey("harmfulRecall.ks2"));
