@@ -15,7 +15,7 @@ public static class DnsTool
     public static async Task<string[]> DigRepeatedly(System.Net.IPEndPoint server, string name, string type, int times)
     {
         string output = await Dig(server, [.. Enumerable.Range(0, times).SelectMany(_ => new[] { name, type })]);
-        return [.. output.Split("status: ").Skip(1).Select(static s => s[..s.IndexOfAny([',', ';', '\n'])].Trim())];
+        return [.. output.Split(";; ->>HEADER<<-").Skip(1).Select(Status)];
     }
 
     /// <summary>The status word of a dig/kdig answer: NOERROR, NXDOMAIN, SERVFAIL, REFUSED…</summary>

@@ -12,7 +12,8 @@ namespace FilterProxy.Dns.Server;
 /// of it are counted, then written as one more event with <see cref="FilterEvent.Repeats"/> set and the time, latency,
 /// reason and upstream of the last. Every query is still accounted for, in order, by count; the store and the alert
 /// engine see a handful of events where a busy resolver would have made thousands. 0 turns this off.
-/// A repeat costs a lookup by a key composed on the stack: no event, no string, nothing for the GC.
+/// A repeat costs a lookup by a key composed in a per-thread buffer: no event, no string, nothing for the GC.
+/// Rate-limited answers are not recorded at all: the limiter counts them, and a flood must not flood the store too.
 /// Bounded: past <see cref="MaxOpen"/> distinct open keys a query is simply an event of its own.
 /// </summary>
 internal sealed class DnsRepeats : IDisposable
@@ -47,9 +48,14 @@ internal sealed class DnsRepeats : IDisposable
     /// <summary>Keys being counted (for tests and health).</summary>
     public int Open => Volatile.Read(ref _count);
 
-    /// <summary>Records one answered query (after the answer was sent).</summary>
+    /// <summary>Records one answered query (after the answer was sent); a rate-limited one is left to the limiter's count.</summary>
     public void Record(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, double latencyMs, string? clientText = null)
     {
+        if (r.Source == DnsSource.RateLimited)
+        {
+            return;
+        }
+
         DateTimeOffset time = _time.GetUtcNow();
         int seconds = _snapshots.Current.Settings.Dns.RepeatWindowSeconds;
         Span<char> buffer = t_key ??= new char[768];

@@ -108,10 +108,7 @@ internal static class DohEndpoint
         context.Response.ContentType = MediaType;
         context.Response.Headers.CacheControl = $"max-age={MinTtl(answer)}";
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
-        if (result.Source != DnsSource.RateLimited)
-        {
-            events.Record(result, queryName, client, "doh", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        events.Record(result, queryName, client, "doh", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static uint MinTtl(byte[] answer)

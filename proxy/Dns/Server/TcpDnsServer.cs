@@ -185,13 +185,8 @@ internal sealed class TcpDnsServer : IAsyncDisposable
         }
     }
 
-    private void Emit(in DnsResult result, string name, IPAddress client, long started)
-    {
-        if (result.Source != DnsSource.RateLimited)
-        {
-            _events.Record(result, name, client, "tcp", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-    }
+    private void Emit(in DnsResult result, string name, IPAddress client, long started) =>
+        _events.Record(result, name, client, "tcp", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
     public async ValueTask DisposeAsync()
     {

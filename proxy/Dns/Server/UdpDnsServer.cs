@@ -173,15 +173,8 @@ internal sealed class UdpDnsServer : IAsyncDisposable
     }
 
     /// <param name="name">Exactly the query name (the fast path slices its buffer; the forward path has the string).</param>
-    private void Emit(in DnsResult result, ReadOnlySpan<char> name, IPAddress client, long started, string? clientText)
-    {
-        if (result.Source == DnsSource.RateLimited)
-        {
-            return; // counted by the limiter; a flood must not flood the event store too
-        }
-
+    private void Emit(in DnsResult result, ReadOnlySpan<char> name, IPAddress client, long started, string? clientText) =>
         _events.Record(result, name, client, "udp", Stopwatch.GetElapsedTime(started).TotalMilliseconds, clientText);
-    }
 
     public async ValueTask DisposeAsync()
     {

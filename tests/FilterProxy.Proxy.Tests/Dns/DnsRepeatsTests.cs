@@ -94,6 +94,25 @@ public sealed class DnsRepeatsTests : IDisposable
     }
 
     [Fact]
+    public async Task RateLimitedAnswers_AreNotRecorded()
+    {
+        using var f = new ResolverFixture("""{ "rateLimitPerSecond": 1 }""");
+        var sink = new Sink();
+        using var repeats = new DnsRepeats(sink, f.Holder, f.Time);
+        var sources = new List<DnsSource>();
+        for (int i = 0; i < 5; i++)
+        {
+            (_, DnsResult result) = await f.AskAsync(DnsPackets.Query("bet.example"));
+            sources.Add(result.Source);
+            repeats.Record(result, "bet.example", ResolverFixture.Client, "udp", 0.1);
+        }
+
+        repeats.Stop();
+        Assert.Equal(3, sources.Count(static s => s == DnsSource.RateLimited));  // a burst of two, then limited
+        Assert.Equal(2, sink.Events.Sum(static e => e.Count));                   // only the two answered
+    }
+
+    [Fact]
     public async Task WindowZero_EveryQueryIsAnEvent()
     {
         using var f = new ResolverFixture("""{ "repeatWindowSeconds": 0 }""");
