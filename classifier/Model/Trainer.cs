@@ -53,7 +53,7 @@ public static class Trainer
         float[] z = new float[classes];
         int[] order = [.. Enumerable.Range(0, examples.Count)];
         var random = new Random(options.Seed);
-        float lr = options.LearningRate;
+        float lr = options.Step;
         float l2 = options.L2;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -150,7 +150,7 @@ public static class Trainer
     public static string Fingerprint(IReadOnlyList<LabelledText> examples, TrainingOptions options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.LearningRate}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}|{string.Join(' ', options.Vocabulary ?? [])}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.Step}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}|{string.Join(' ', options.Vocabulary ?? [])}\n"));
         foreach (LabelledText e in examples)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(e.Label + "|" + e.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -10,8 +10,11 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 20261121;
     public int Epochs { get; init; } = 5;
 
-    /// <summary>AdaGrad's base step (<see cref="DefaultLearningRate"/> for the kind when not given).</summary>
-    public float LearningRate { get; init; } = 0.3f;
+    /// <summary>AdaGrad's base step; null: <see cref="DefaultLearningRate"/> for the kind being trained.</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>The step the trainer takes: the one given, else the kind's default.</summary>
+    public float Step => LearningRate ?? DefaultLearningRate(Kind);
 
     /// <summary>
     /// The content model takes smaller steps than the search models: its pages are separable in training by many cues

@@ -90,7 +90,7 @@ internal static class ClassifierCommand
     private static int Train(ParseResult parse, string outPath, TextWriter output)
     {
         var stopwatch = Stopwatch.StartNew();
-        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate) ?? TrainingOptions.DefaultLearningRate(parse.GetValue(s_kind)!), SafeCost = parse.GetValue(s_safeCost) };
+        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate), SafeCost = parse.GetValue(s_safeCost) };
         TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, options.Seed);
         foreach (string problem in data.Problems.Take(20))
         {
