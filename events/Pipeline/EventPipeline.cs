@@ -90,7 +90,11 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
     public long Replayed => Interlocked.Read(ref _replayed);
     /// <summary>Lost: the queue was full and the spool could not take more (disk full). Zero unless something is badly wrong.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
-    /// <summary>Events in batches the store already held when replayed (a write that timed out but had landed).</summary>
+    /// <summary>
+    /// Events in batches the store already held when sent again (replayed after a write that timed out but had landed): still one
+    /// copy each. Every batch is acknowledged once, directly or by replay, so <see cref="Written"/> + <see cref="Replayed"/> counts
+    /// each event once; subtracting this would count those events nowhere.
+    /// </summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
     public long Blocked => Interlocked.Read(ref _blocked);
     public int Depth => Volatile.Read(ref _depth);

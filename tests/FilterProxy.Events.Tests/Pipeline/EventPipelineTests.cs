@@ -92,6 +92,7 @@ public sealed class EventPipelineTests : IDisposable
         await p.PumpAsync();
         Assert.Equal(Hosts(0, 50), StoredHosts());
         Assert.Equal(50, p.Duplicates);
+        Assert.Equal(50, p.Written + p.Replayed);    // acknowledged once: the duplicate is the one copy, not a second
     }
 
     [Fact]

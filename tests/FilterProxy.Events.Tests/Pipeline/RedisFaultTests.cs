@@ -63,10 +63,13 @@ public sealed class RedisFaultTests : IDisposable
             await Task.Delay(100);
         }
 
+        // Each batch is acknowledged by the store exactly once — written directly, or replayed from the spool (where a write
+        // that timed out but had landed comes back as a duplicate, still one copy) — so Written + Replayed settles at the total.
+        // Wait on what the store holds as well, the truth the DSL reads.
+        IDatabase db = store.Connection.GetDatabase();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        // Duplicates (a write that timed out but landed, replayed and ignored) count in Written + Replayed too: wait for the
-        // distinct total, else the loop can stop one batch early.
-        while ((pipeline.SpoolPendingBytes > 0 || pipeline.Depth > 0 || pipeline.Written + pipeline.Replayed - pipeline.Duplicates < steps * perStep) && DateTime.UtcNow < deadline)
+        while ((pipeline.SpoolPendingBytes > 0 || pipeline.Depth > 0 || pipeline.Written + pipeline.Replayed < steps * perStep
+                || await StoredAsync(db) < steps * perStep) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
@@ -77,9 +80,9 @@ public sealed class RedisFaultTests : IDisposable
         Assert.True(pipeline.Spooled > 0, "the kill should have sent events to the spool");
         Assert.Equal(0, pipeline.Dropped);
         Assert.Equal(0, pipeline.SpoolPendingBytes);
-        Assert.Equal(steps * perStep, pipeline.Written + pipeline.Replayed - pipeline.Duplicates);
+        Assert.Equal(steps * perStep, pipeline.Written + pipeline.Replayed);
+        Assert.InRange(pipeline.Duplicates, 0, pipeline.Replayed);
 
-        IDatabase db = store.Connection.GetDatabase();
         var hosts = new List<int>();
         foreach (string stream in new[] { "fp:events:allowed", "fp:events:blocked" })
         {
@@ -100,6 +103,18 @@ public sealed class RedisFaultTests : IDisposable
         Assert.Equal(steps * perStep, (await store.QueryAsync(new EventQuery { User = "pupil1", Limit = EventQuery.MaxLimit }, default)).Count
             + (await store.QueryAsync(new EventQuery { User = "pupil0", Limit = EventQuery.MaxLimit }, default)).Count
             + (await store.QueryAsync(new EventQuery { User = "pupil2", Limit = EventQuery.MaxLimit }, default)).Count);
+    }
+
+    private static async Task<long> StoredAsync(IDatabase db)
+    {
+        try
+        {
+            return (long)await db.ExecuteAsync("XLEN", "fp:events:allowed") + (long)await db.ExecuteAsync("XLEN", "fp:events:blocked");
+        }
+        catch (RedisException)
+        {
+            return -1; // still reconnecting
+        }
     }
 
     public void Dispose() => _dir.Dispose();
