@@ -30,7 +30,7 @@ one() {  # $1 dll, $2 extra env -> "rps cpu_us"
   t1=$(awk '{print $14+$15}' /proc/$pid/stat)
   kill $pid; wait $pid 2>/dev/null || true
   req=$(echo "$res" | grep -o 'requests=[0-9]*' | cut -d= -f2); rps=$(echo "$res" | grep -o 'rps=[0-9.]*' | cut -d= -f2)
-  echo "$rps $(echo "($t1-$t0)*10000/$req" | bc)"
+  echo "$rps $(echo "scale=1; ($t1-$t0)*10000/$req" | bc)"
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A R U

@@ -21,10 +21,23 @@ public sealed record FilterEvent
     public string? Id { get; init; }
     public required DateTimeOffset Time { get; init; }
     public required EventKind Kind { get; init; }
+    private string? _node;
+    private long _seq;
+
     /// <summary>The gateway node that saw it (set by the event pipeline).</summary>
-    public string? Node { get; init; }
+    public string? Node { get => _node; init => _node = value; }
     /// <summary>The node's sequence number for this event (set by the event pipeline; with <see cref="Node"/> it names the event).</summary>
-    public long Seq { get; init; }
+    public long Seq { get => _seq; init => _seq = value; }
+
+    /// <summary>
+    /// Names the event in place, on the pipeline's writer: an event handed to the pipeline is the pipeline's (a producer
+    /// keeps reading what it wrote, never these two), so every request and query is not copied once more for two fields.
+    /// </summary>
+    internal void Stamp(string node, long seq)
+    {
+        _node = node;
+        _seq = seq;
+    }
     public string? ClientIp { get; init; }
     public string? Device { get; init; }
     public string? User { get; init; }

@@ -240,7 +240,8 @@ public sealed partial class EventPipeline : IEventSink, IDisposable
         while (batch.Count < _options.BatchSize && _queue.TryDequeue(out FilterEvent? e))
         {
             Interlocked.Decrement(ref _depth);
-            batch.Add(e with { Node = _options.NodeId, Seq = ++_seq });
+            e.Stamp(_options.NodeId, ++_seq);
+            batch.Add(e);
         }
 
         taken = batch.Count;
