@@ -37,7 +37,7 @@ public sealed record AlertChange(Alert Alert, AlertChangeKind Kind);
 public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatcher> keywords, TimeProvider time, Action<AlertChange> changed) : IEventObserver
 {
     private readonly Dictionary<(string Subject, string Rule), Alert> _open = [];
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _blocked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BlockedAttempts> _blocked = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public void Observe(IReadOnlyList<FilterEvent> batch)
@@ -84,7 +84,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
             Raise(e, subject, $"search-risk:{theme}", risk, $"Worrying search ({theme})", theme, s);
         }
 
-        Keyword? keyword = Strongest(keywordMatcher, e.SearchTerm, e.Url, e.Content);
+        Keyword? keyword = Strongest(Strongest(Strongest(null, keywordMatcher, e.SearchTerm), keywordMatcher, e.Url), keywordMatcher, e.Content);
         if (keyword is not null)
         {
             Raise(e, subject, $"keyword:{keyword.Theme}", keyword.Severity, $"Monitored keyword ({keyword.Theme}): \"{keyword.Phrase}\"", keyword.Theme, s);
@@ -101,45 +101,32 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
         }
     }
 
-    private static Keyword? Strongest(KeywordMatcher matcher, params string?[] texts)
+    /// <summary>The stronger of <paramref name="best"/> and the strongest keyword in <paramref name="text"/> (no array per event).</summary>
+    private static Keyword? Strongest(Keyword? best, KeywordMatcher matcher, string? text)
     {
-        Keyword? best = null;
-        foreach (string? text in texts)
-        {
-            IReadOnlyList<Keyword> found = matcher.Match(text);
-            if (found.Count > 0 && (best is null || found[0].Severity > best.Severity))
-            {
-                best = found[0];
-            }
-        }
-
-        return best;
+        IReadOnlyList<Keyword> found = matcher.Match(text);
+        return found.Count > 0 && (best is null || found[0].Severity > best.Severity) ? found[0] : best;
     }
 
     private void Repetition(FilterEvent e, string subject, AlertSettings s)
     {
-        if (!_blocked.TryGetValue(subject, out Queue<DateTimeOffset>? times))
+        if (!_blocked.TryGetValue(subject, out BlockedAttempts? attempts))
         {
-            _blocked[subject] = times = new Queue<DateTimeOffset>();
+            _blocked[subject] = attempts = new BlockedAttempts();
         }
 
-        times.Enqueue(e.Time);
-        while (times.Count > 0 && e.Time - times.Peek() > s.RepeatWindow)
+        int count = attempts.Add(e.Time, s.RepeatWindow);
+        if (count >= s.RepeatCount && count % s.RepeatCount == 0)
         {
-            times.Dequeue();
-        }
-
-        if (times.Count >= s.RepeatCount && times.Count % s.RepeatCount == 0)
-        {
-            int runs = times.Count / s.RepeatCount;
+            int runs = count / s.RepeatCount;
             var severity = (AlertSeverity)Math.Min((int)AlertSeverity.Critical, (int)AlertSeverity.Medium + runs - 1);
-            Raise(e, subject, "repeated-blocks", severity, $"Repeated blocked attempts ({times.Count} within {s.RepeatWindow.TotalMinutes:0} minutes)", "repetition", s);
+            Raise(e, subject, "repeated-blocks", severity, $"Repeated blocked attempts ({count} within {s.RepeatWindow.TotalMinutes:0} minutes)", "repetition", s);
         }
 
         if (_blocked.Count > 100_000)
         {
             // Bound the memory: forget people with nothing recent.
-            foreach (string old in _blocked.Where(p => e.Time - p.Value.Last() > s.RepeatWindow).Select(static p => p.Key).ToList())
+            foreach (string old in _blocked.Where(p => e.Time - p.Value.Last > s.RepeatWindow).Select(static p => p.Key).ToList())
             {
                 _blocked.Remove(old);
             }
