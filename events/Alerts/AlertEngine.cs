@@ -84,7 +84,9 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
             Raise(e, subject, $"search-risk:{theme}", risk, $"Worrying search ({theme})", theme, s);
         }
 
-        Keyword? keyword = Strongest(Strongest(Strongest(null, keywordMatcher, e.SearchTerm), keywordMatcher, e.Url), keywordMatcher, e.Content);
+        Keyword? keyword = Strongest(null, keywordMatcher, e.SearchTerm);
+        keyword = Strongest(keyword, keywordMatcher, e.Url);
+        keyword = Strongest(keyword, keywordMatcher, e.Content);
         if (keyword is not null)
         {
             Raise(e, subject, $"keyword:{keyword.Theme}", keyword.Severity, $"Monitored keyword ({keyword.Theme}): \"{keyword.Phrase}\"", keyword.Theme, s);
