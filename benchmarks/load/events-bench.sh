@@ -7,6 +7,8 @@
 # Starts its own redis-server on 127.0.0.1 (one with AOF everysec, one without), stops them by PID. Loopback only;
 # every loop bounded by count and time.
 # Usage: bash benchmarks/load/events-bench.sh   (RATE_REDIS=50000 RATE_SQLITE=20000 N=1000000 TIMELINE_N=10000000)
+# The benchmark tool alone takes SHAPE=http (default: a school, 10,000 users), dns (a resolver: one client, names seen
+# once, 30% blocked) or bench (what proxy-bench.sh makes), e.g. SHAPE=dns dotnet …/FilterProxy.Benchmarks.dll store sqlite:/tmp/s.db 300000
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=${BENCH_WORK:-/tmp/filterproxy-bench-events}; mkdir -p $W

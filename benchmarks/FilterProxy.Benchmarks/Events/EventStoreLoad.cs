@@ -14,7 +14,66 @@ internal static class EventStoreLoad
 {
     private static readonly string[] s_hosts = ["www.bbc.co.uk", "www.google.com", "classroom.google.com", "en.wikipedia.org", "www.youtube.com", "bet.example"];
 
-    public static FilterEvent Event(long i, DateTimeOffset t0) => new()
+    /// <summary>
+    /// The event shape: a school's proxy traffic (default: 10,000 users, 5,000 devices), or with SHAPE=dns a resolver's
+    /// (one client, a new name each time, 30% blocked), or with SHAPE=bench what proxy-bench.sh's load makes (one client,
+    /// one URL, no identity).
+    /// </summary>
+    private static readonly string s_shape = Environment.GetEnvironmentVariable("SHAPE") ?? "http";
+
+    public static FilterEvent Event(long i, DateTimeOffset t0) => s_shape switch
+    {
+        "dns" => DnsEvent(i, t0),
+        "bench" => BenchEvent(i, t0),
+        _ => HttpEvent(i, t0),
+    };
+
+    /// <summary>As the proxy logs one request of the load test (wrk through the proxy to nginx on loopback).</summary>
+    public static FilterEvent BenchEvent(long i, DateTimeOffset t0) => new()
+    {
+        Time = t0.AddMilliseconds(i / 25.0),
+        Kind = EventKind.Http,
+        ClientIp = "127.0.0.1",
+        IdentitySource = "none",
+        IdentityConfidence = "none",
+        Profile = "default",
+        Method = "GET",
+        Host = "127.0.0.1",
+        Url = "http://127.0.0.1:18080/1k.txt",
+        Verdict = "allow",
+        Reason = "allowed",
+        Rule = "default/default",
+        Protocol = "http",
+        Status = 200,
+        Bytes = 1024,
+        LatencyMs = 0.41 + i % 97 / 100.0,
+    };
+
+    /// <summary>As the DNS listener writes the first query of a name (the bench resolver's traffic: 127.0.0.1, names seen once).</summary>
+    public static FilterEvent DnsEvent(long i, DateTimeOffset t0) => new()
+    {
+        Time = t0.AddMilliseconds(i / 10.0),
+        Kind = EventKind.Dns,
+        ClientIp = "127.0.0.1",
+        IdentitySource = "none",
+        IdentityConfidence = "none",
+        Profile = "default",
+        Host = $"www.{(i * 2654435761 % 1_000_003):x}{i % 7}.example.com",
+        Categories = i % 10 < 3 ? ["malware"] : [],
+        Verdict = i % 10 < 3 ? "block" : "allow",
+        Reason = i % 10 < 3 ? "category" : "upstream",
+        Rule = i % 10 < 3 ? "list:bench" : null,
+        List = i % 10 < 3 ? "bench" : null,
+        Protocol = "udp",
+        QueryType = i % 3 == 0 ? "AAAA" : "A",
+        ResponseCode = i % 10 < 3 ? "NXDOMAIN" : "NOERROR",
+        CacheHit = false,
+        Upstream = i % 10 < 3 ? null : "127.0.0.1:53",
+        UpstreamMs = i % 10 < 3 ? null : 0.25,
+        LatencyMs = 0.31,
+    };
+
+    public static FilterEvent HttpEvent(long i, DateTimeOffset t0) => new()
     {
         Time = t0.AddMilliseconds(i),
         Kind = i % 3 == 0 ? EventKind.Dns : EventKind.Http,
@@ -101,23 +160,23 @@ internal static class EventStoreLoad
         return pipeline.Dropped == 0 ? 0 : 1;
     }
 
-    /// <summary>The store alone: batches of 1,000 appended one after another (what the pipeline's writer does).</summary>
+    /// <summary>
+    /// The store alone: batches of 1,000 appended one after another (what the pipeline's writer does). Each batch is
+    /// made just before it is appended and only the appends are timed, so the figure is the store's, not the test's.
+    /// </summary>
     private static async Task<int> DirectAsync(IEventStore store, long n)
     {
         var t0 = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-        var batches = new List<EventBatch>();
+        var appending = new Stopwatch();
         for (long i = 0; i < n; i += 1000)
         {
-            batches.Add(new EventBatch($"direct/{Environment.ProcessId}/{i}", [.. Enumerable.Range(0, 1000).Select(j => Event(i + j, t0) with { Node = "bench", Seq = i + j })]));
+            var batch = new EventBatch($"direct/{Environment.ProcessId}/{i}", [.. Enumerable.Range(0, 1000).Select(j => Event(i + j, t0) with { Node = "bench", Seq = i + j })]);
+            appending.Start();
+            await store.AppendAsync(batch, default);
+            appending.Stop();
         }
 
-        var watch = Stopwatch.StartNew();
-        foreach (EventBatch b in batches)
-        {
-            await store.AppendAsync(b, default);
-        }
-
-        Console.WriteLine($"store:      {store.Description}: {n / watch.Elapsed.TotalSeconds:N0} events/s appending batches of 1,000 ({watch.Elapsed.TotalSeconds:N1} s)");
+        Console.WriteLine($"store:      {store.Description}: {n / appending.Elapsed.TotalSeconds:N0} events/s appending batches of 1,000 ({appending.Elapsed.TotalSeconds:N1} s, {appending.Elapsed.TotalMicroseconds / n:N2} µs per event)");
         return 0;
     }
 
