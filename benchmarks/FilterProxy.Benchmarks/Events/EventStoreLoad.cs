@@ -28,19 +28,18 @@ internal static class EventStoreLoad
         _ => HttpEvent(i, t0),
     };
 
-    /// <summary>As the proxy logs one request of the load test (wrk through the proxy to nginx on loopback).</summary>
-    public static FilterEvent BenchEvent(long i, DateTimeOffset t0) => new()
+    /// <summary>What a load test on loopback logs: one client, nobody signed in, the default profile.</summary>
+    private static FilterEvent Loopback(DateTimeOffset time, EventKind kind, string verdict) => new()
     {
-        Time = t0.AddMilliseconds(i / 25.0),
-        Kind = EventKind.Http,
-        ClientIp = "127.0.0.1",
-        IdentitySource = "none",
-        IdentityConfidence = "none",
-        Profile = "default",
+        Time = time, Kind = kind, Verdict = verdict, ClientIp = "127.0.0.1", IdentitySource = "none", IdentityConfidence = "none", Profile = "default",
+    };
+
+    /// <summary>As the proxy logs one request of the load test (wrk through the proxy to nginx on loopback).</summary>
+    public static FilterEvent BenchEvent(long i, DateTimeOffset t0) => Loopback(t0.AddMilliseconds(i / 25.0), EventKind.Http, "allow") with
+    {
         Method = "GET",
         Host = "127.0.0.1",
         Url = "http://127.0.0.1:18080/1k.txt",
-        Verdict = "allow",
         Reason = "allowed",
         Rule = "default/default",
         Protocol = "http",
@@ -50,17 +49,10 @@ internal static class EventStoreLoad
     };
 
     /// <summary>As the DNS listener writes the first query of a name (the bench resolver's traffic: 127.0.0.1, names seen once).</summary>
-    public static FilterEvent DnsEvent(long i, DateTimeOffset t0) => new()
+    public static FilterEvent DnsEvent(long i, DateTimeOffset t0) => Loopback(t0.AddMilliseconds(i / 10.0), EventKind.Dns, i % 10 < 3 ? "block" : "allow") with
     {
-        Time = t0.AddMilliseconds(i / 10.0),
-        Kind = EventKind.Dns,
-        ClientIp = "127.0.0.1",
-        IdentitySource = "none",
-        IdentityConfidence = "none",
-        Profile = "default",
         Host = $"www.{(i * 2654435761 % 1_000_003):x}{i % 7}.example.com",
         Categories = i % 10 < 3 ? ["malware"] : [],
-        Verdict = i % 10 < 3 ? "block" : "allow",
         Reason = i % 10 < 3 ? "category" : "upstream",
         Rule = i % 10 < 3 ? "list:bench" : null,
         List = i % 10 < 3 ? "bench" : null,
