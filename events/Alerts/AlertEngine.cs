@@ -33,12 +33,28 @@ public sealed record AlertChange(Alert Alert, AlertChangeKind Kind);
 /// </list>
 /// Per person and rule, matches within the throttle window fold into the open alert (its count grows) instead of
 /// raising new ones, so the DSL is not flooded; a resolved alert starts afresh.
+/// What it remembers (open alerts to fold into, people's recent blocked attempts) is bounded by
+/// <paramref name="remembered"/> each; past that the least recently active is forgotten (<see cref="RecentTable{TKey, TValue}"/>).
 /// </summary>
-public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatcher> keywords, TimeProvider time, Action<AlertChange> changed) : IEventObserver
+public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatcher> keywords, TimeProvider time, Action<AlertChange> changed,
+    int remembered = AlertEngine.MaxRemembered) : IEventObserver
 {
-    private readonly Dictionary<(string Subject, string Rule), Alert> _open = [];
-    private readonly Dictionary<string, BlockedAttempts> _blocked = new(StringComparer.Ordinal);
+    public const int MaxRemembered = 100_000;
+    private readonly RecentTable<(string Subject, string Rule), Alert> _open = new(remembered);
+    private readonly RecentTable<string, BlockedAttempts> _blocked = new(remembered);
     private readonly Lock _gate = new();
+
+    /// <summary>Open alerts and people's attempt counts forgotten to stay within the bound (for tests and health).</summary>
+    public long Forgotten
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Forgotten + _blocked.Forgotten;
+            }
+        }
+    }
 
     public void Observe(IReadOnlyList<FilterEvent> batch)
     {
@@ -114,24 +130,16 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
     {
         if (!_blocked.TryGetValue(subject, out BlockedAttempts? attempts))
         {
-            _blocked[subject] = attempts = new BlockedAttempts();
+            attempts = new BlockedAttempts();
         }
 
+        _blocked.Set(subject, attempts); // the most recently active now: the last to be forgotten
         int count = attempts.Add(e.Time, s.RepeatWindow);
         if (count >= s.RepeatCount && count % s.RepeatCount == 0)
         {
             int runs = count / s.RepeatCount;
             var severity = (AlertSeverity)Math.Min((int)AlertSeverity.Critical, (int)AlertSeverity.Medium + runs - 1);
             Raise(e, subject, "repeated-blocks", severity, $"Repeated blocked attempts ({count} within {s.RepeatWindow.TotalMinutes:0} minutes)", "repetition", s);
-        }
-
-        if (_blocked.Count > 100_000)
-        {
-            // Bound the memory: forget people with nothing recent.
-            foreach (string old in _blocked.Where(p => e.Time - p.Value.Last > s.RepeatWindow).Select(static p => p.Key).ToList())
-            {
-                _blocked.Remove(old);
-            }
         }
     }
 
@@ -155,7 +163,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
                 Title = escalate ? title : open.Title,
                 History = escalate ? [.. open.History, new AlertAction(now, "filterproxy", "escalated", $"{Alert.SeverityName(open.Severity)} → {Alert.SeverityName(severity)}")] : open.History,
             };
-            _open[(subject, rule)] = folded;
+            _open.Set((subject, rule), folded);
             changed(new AlertChange(folded, escalate ? AlertChangeKind.Escalated : AlertChangeKind.Folded));
             return;
         }
@@ -177,15 +185,8 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
             Trigger = e,
             History = [new AlertAction(now, "filterproxy", "raised")],
         };
-        _open[(subject, rule)] = alert;
+        _open.Set((subject, rule), alert);
         changed(new AlertChange(alert, AlertChangeKind.Raised));
-        if (_open.Count > 100_000)
-        {
-            foreach ((string, string) stale in _open.Where(p => now - p.Value.Updated >= s.Throttle).Select(static p => p.Key).ToList())
-            {
-                _open.Remove(stale);
-            }
-        }
     }
 
     /// <summary>A person acted on an alert: keep the open copy in step (a resolved alert is no longer folded into).</summary>
@@ -199,7 +200,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
             }
             else if (_open.TryGetValue((alert.Subject, alert.Rule), out Alert? open) && open.Id == alert.Id)
             {
-                _open[(alert.Subject, alert.Rule)] = alert with { Count = Math.Max(alert.Count, open.Count) };
+                _open.Set((alert.Subject, alert.Rule), alert with { Count = Math.Max(alert.Count, open.Count) });
             }
         }
     }

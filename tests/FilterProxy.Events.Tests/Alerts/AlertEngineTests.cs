@@ -135,6 +135,38 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void A_flood_of_new_people_is_bounded_and_the_recently_active_keep_their_counts()
+    {
+        // Spoofed source addresses make every blocked query a new "person" (the client address is the subject).
+        var engine = new AlertEngine(() => _settings, () => KeywordList.Load([]).Matcher, _clock, _changes.Add, remembered: 50);
+        _settings = _settings with { Categories = new Dictionary<Core.Categories.Category, AlertSeverity>() };
+        for (int i = 0; i < 4; i++)
+        {
+            engine.Observe([Event(categories: ["games"], user: "pupil1")]);
+            engine.Observe([.. Enumerable.Range(0, 40).Select(n => Event(categories: ["games"], user: $"spoofed-{i}-{n}"))]);
+        }
+
+        Assert.Empty(_changes);
+        Assert.Equal(160 + 1 - 50, engine.Forgotten); // 161 people, 50 remembered
+        engine.Observe([Event(categories: ["games"], user: "pupil1")]); // the 5th: still counted although 160 others came since the 1st
+        Alert raised = Assert.Single(Raised);
+        Assert.Equal(("repeated-blocks", "pupil1"), (raised.Rule, raised.Subject));
+    }
+
+    [Fact]
+    public void Open_alerts_are_bounded_and_a_forgotten_one_is_raised_afresh()
+    {
+        var engine = new AlertEngine(() => _settings, () => KeywordList.Load([]).Matcher, _clock, _changes.Add, remembered: 10);
+        engine.Observe([.. Enumerable.Range(0, 30).Select(n => Event(kind: EventKind.Circumvention, user: $"device-{n}"))]);
+        Assert.Equal(30, Raised.Count);
+        Assert.Equal(20 + 20, engine.Forgotten); // 20 open alerts, and (a circumvention attempt is blocked) 20 attempt counts
+        engine.Observe([Event(kind: EventKind.Circumvention, user: "device-29"), Event(kind: EventKind.Circumvention, user: "device-0")]);
+
+        Assert.Single(_changes, static c => c.Kind == AlertChangeKind.Folded && c.Alert.Subject == "device-29");
+        Assert.Equal(2, Raised.Count(static a => a.Subject == "device-0")); // forgotten: a new alert, not lost
+    }
+
+    [Fact]
     public void RepeatedBlocks_SpreadOutBeyondTheWindow_DoNotCount()
     {
         _settings = _settings with { Categories = new Dictionary<Core.Categories.Category, AlertSeverity>() };
