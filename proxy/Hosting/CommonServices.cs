@@ -42,6 +42,7 @@ internal static class CommonServices
         services.AddHostedService<SharedPolicySubscriber>();
         services.AddSingleton(new FilterProxy.Events.Nodes.NodeBoard(events.Store));
         services.AddSingleton<IHealthReporter, EventHealth>();
+        services.AddSingleton<IHealthReporter, RuntimeHealth>();
         services.AddSingleton<IPolicyAdmin, GatewayPolicyAdmin>();
         services.AddFilterProxyAdminUi(new AdminOptions
         {

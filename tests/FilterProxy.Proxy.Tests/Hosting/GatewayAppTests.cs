@@ -42,6 +42,12 @@ public sealed class GatewayAppTests : IAsyncLifetime
         JsonElement gambling = health.RootElement.GetProperty("lists").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "gambling");
         Assert.Equal(1, gambling.GetProperty("entries").GetInt64());
         Assert.True(gambling.GetProperty("lastRefresh").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+        JsonElement runtime = health.RootElement.GetProperty("components").GetProperty("runtime");
+        Assert.Equal(3, runtime.GetProperty("gcCollections").GetArrayLength()); // per generation
+        Assert.True(runtime.GetProperty("gcPauseMs").GetDouble() >= 0);
+        Assert.True(runtime.GetProperty("gcHeapBytes").GetInt64() > 0);
+        Assert.True(runtime.GetProperty("jitMethods").GetInt64() > 0);
+        Assert.True(runtime.GetProperty("threadPoolThreads").GetInt32() > 0);
     }
 
     [Fact]
