@@ -15,12 +15,16 @@ public sealed record AlertServiceOptions
     public TimeSpan SaveInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Publish to the local live feed directly (false when a Redis channel brings every node's alerts to it).</summary>
     public bool PublishLocally { get; init; } = true;
+    /// <summary>Alerts of one rule sent to people one by one per <see cref="NotifyWindow"/>; the rest go as one summary (<see cref="NotificationBudget"/>).</summary>
+    public int NotifyBurst { get; init; } = 10;
+    public TimeSpan NotifyWindow { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
 /// Keeps alerts and tells people: saves what the engine raised (coalesced per alert, retried while the store is
 /// down), sends new and escalated alerts to each notifier at or above its severity (retried with back-off, each
-/// notifier on its own so a slow webhook never delays the e-mail), and carries the lifecycle a person drives —
+/// notifier on its own so a slow webhook never delays the e-mail; past <see cref="AlertServiceOptions.NotifyBurst"/> alerts of
+/// one rule in a window, the rest go as one summary at its end), and carries the lifecycle a person drives —
 /// new → acknowledged → resolved, notes at any time — into the store, the audit trail and the live feed.
 /// </summary>
 public sealed partial class AlertService
@@ -32,9 +36,10 @@ public sealed partial class AlertService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Alert> _unsaved = new(StringComparer.Ordinal);
-    private readonly Channel<Alert> _outbox = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NotificationBudget _budget;
     private readonly Lock _gate = new();
-    private long _raised, _delivered, _failed;
+    private long _raised, _delivered, _failed, _summarised;
 
     public AlertService(IEventStore store, IEnumerable<INotifier> notifiers, AlertFeed feed, AlertServiceOptions? options = null, TimeProvider? time = null, ILogger<AlertService>? logger = null)
     {
@@ -44,6 +49,7 @@ public sealed partial class AlertService
         _options = options ?? new AlertServiceOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AlertService>.Instance;
+        _budget = new NotificationBudget(_options.NotifyBurst, _options.NotifyWindow);
     }
 
     /// <summary>Set once the engine exists (it calls <see cref="OnChange"/>; lifecycle changes go back to it).</summary>
@@ -52,6 +58,8 @@ public sealed partial class AlertService
     public long Raised => Interlocked.Read(ref _raised);
     public long Delivered => Interlocked.Read(ref _delivered);
     public long DeliveryFailures => Interlocked.Read(ref _failed);
+    /// <summary>Alerts whose message went out in a summary instead of on its own.</summary>
+    public long Summarised => Interlocked.Read(ref _summarised);
     public IReadOnlyList<INotifier> Notifiers => _notifiers;
 
     public int Unsaved
@@ -80,7 +88,7 @@ public sealed partial class AlertService
                 Interlocked.Increment(ref _raised);
             }
 
-            _outbox.Writer.TryWrite(change.Alert);
+            _outbox.Writer.TryWrite(new Outgoing(change.Alert, Summary: false));
             if (_options.PublishLocally)
             {
                 _feed.Publish(change.Alert);
@@ -97,6 +105,7 @@ public sealed partial class AlertService
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await SaveAsync(stoppingToken).ConfigureAwait(false);
+                QueueSummaries(all: false);
             }
         }
         catch (OperationCanceledException)
@@ -104,6 +113,7 @@ public sealed partial class AlertService
         }
 
         await SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        QueueSummaries(all: true);
         _outbox.Writer.TryComplete();
         await sender.ConfigureAwait(false);
     }
@@ -138,14 +148,32 @@ public sealed partial class AlertService
         }
     }
 
+    /// <summary>Queues the summaries of notification windows that have ended (all of them at shutdown).</summary>
+    private void QueueSummaries(bool all)
+    {
+        List<Alert> due;
+        lock (_budget)
+        {
+            due = _budget.Due(_time.GetUtcNow(), all);
+        }
+
+        foreach (Alert summary in due)
+        {
+            Interlocked.Add(ref _summarised, summary.Count);
+            _outbox.Writer.TryWrite(new Outgoing(summary, Summary: true));
+        }
+    }
+
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
         var inFlight = new List<Task>();
-        await foreach (Alert alert in _outbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach ((Alert alert, bool summary) in _outbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            // Other nodes' live feeds (the Redis channel) get every alert and no summary; people get what the budget allows.
+            bool forPeople = summary || !_notifiers.Any(n => n is not RedisAlertChannel && alert.Severity >= n.MinSeverity) || TakeBudget(alert);
             foreach (INotifier notifier in _notifiers)
             {
-                if (alert.Severity >= notifier.MinSeverity)
+                if (alert.Severity >= notifier.MinSeverity && (notifier is RedisAlertChannel ? !summary : forPeople))
                 {
                     inFlight.Add(DeliverAsync(notifier, alert, stoppingToken));
                 }
@@ -155,6 +183,14 @@ public sealed partial class AlertService
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private bool TakeBudget(Alert alert)
+    {
+        lock (_budget)
+        {
+            return _budget.TryTake(alert, _time.GetUtcNow());
+        }
     }
 
     private async Task DeliverAsync(INotifier notifier, Alert alert, CancellationToken stoppingToken)
@@ -282,6 +318,9 @@ public sealed partial class AlertService
         public static partial void DeliveryFailed(ILogger logger, Exception exception, string alert, string notifier, int attempts);
     }
 }
+
+/// <summary>An alert (or a summary of alerts) waiting to be sent.</summary>
+internal readonly record struct Outgoing(Alert Alert, bool Summary);
 
 /// <summary>An alert action that cannot be done, and why (the API answers 400, or 404 when the alert does not exist).</summary>
 public sealed class AlertActionException(string message, bool notFound = false) : Exception(message)

@@ -40,7 +40,9 @@ public sealed class EmailNotifier(EmailSettings settings) : INotifier
         var b = new StringBuilder();
         b.AppendLine($"Alert {alert.Id} ({Alert.SeverityName(alert.Severity)}): {alert.Title}");
         b.AppendLine();
-        b.AppendLine($"Who:       {alert.User ?? "(user not known)"}  device {alert.Device ?? "-"}  address {alert.ClientIp ?? "-"}");
+        b.AppendLine(alert is { User: null, Device: null, ClientIp: null }
+            ? $"Who:       {alert.Subject}" // a summary of several people's alerts
+            : $"Who:       {alert.User ?? "(user not known)"}  device {alert.Device ?? "-"}  address {alert.ClientIp ?? "-"}");
         b.AppendLine($"When:      {e.Time:yyyy-MM-dd HH:mm:ss} UTC");
         if (e.SearchTerm is not null)
         {

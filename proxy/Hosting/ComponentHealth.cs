@@ -50,5 +50,6 @@ internal sealed class EventHealth(EventStack events) : IHealthReporter
         alertsUnsaved = events.Alerts.Unsaved,
         notificationsDelivered = events.Alerts.Delivered,
         notificationFailures = events.Alerts.DeliveryFailures,
+        notificationsSummarised = events.Alerts.Summarised,
     };
 }

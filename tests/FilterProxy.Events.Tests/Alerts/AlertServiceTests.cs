@@ -27,9 +27,16 @@ public sealed class AlertServiceTests : IAsyncLifetime
         _dir.Dispose();
     }
 
-    private (AlertService Service, AlertEngine Engine) Create(params INotifier[] notifiers)
+    private (AlertService Service, AlertEngine Engine) Create(params INotifier[] notifiers) => Create(10, notifiers);
+
+    private (AlertService Service, AlertEngine Engine) Create(int burst, params INotifier[] notifiers)
     {
-        var service = new AlertService(_store, notifiers, _feed, new AlertServiceOptions { RetryDelay = TimeSpan.FromMilliseconds(50), SaveInterval = TimeSpan.FromMilliseconds(20) });
+        var service = new AlertService(_store, notifiers, _feed, new AlertServiceOptions
+        {
+            RetryDelay = TimeSpan.FromMilliseconds(50),
+            SaveInterval = TimeSpan.FromMilliseconds(20),
+            NotifyBurst = burst,
+        });
         KeywordMatcher keywords = KeywordList.Load([]).Matcher;
         var engine = new AlertEngine(static () => new AlertSettings(), () => keywords, TimeProvider.System, service.OnChange);
         service.Engine = engine;
@@ -172,6 +179,36 @@ public sealed class AlertServiceTests : IAsyncLifetime
         Assert.Equal("critical", doc.RootElement.GetProperty("severity").GetString());
         Assert.Equal("category:self-harm", doc.RootElement.GetProperty("rule").GetString());
         Assert.Equal("pupil1", doc.RootElement.GetProperty("trigger").GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task Many_people_at_once_send_a_few_emails_and_one_summary_not_one_each()
+    {
+        await using var sink = new SmtpSink();
+        var email = new EmailNotifier(new EmailSettings("127.0.0.1", sink.Port, false, "filterproxy@school.example", ["dsl@school.example"], AlertSeverity.High));
+        (AlertService service, AlertEngine engine) = Create(3, email);
+        using var stop = new CancellationTokenSource();
+        Task run = service.RunAsync(stop.Token);
+        engine.Observe([.. Enumerable.Range(1, 25).Select(n => Blocked("self-harm", $"pupil{n}"))]); // 25 people within the minute
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (service.Delivered < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await stop.CancelAsync();
+        await run; // stopping sends what is held as its summary
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sink.Messages.Count < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(25, (await _store.QueryAlertsAsync(new AlertQuery(), default)).Count); // every alert kept
+        Assert.Equal(4, sink.Messages.Count);
+        Assert.Equal(22, service.Summarised);
+        // The summary's id is the first held alert's and how many more ("A20261122-XXXXXX+21"); the rest are the first three.
+        Assert.Single(sink.Messages, static m => System.Text.RegularExpressions.Regex.IsMatch(m.Data, @"X-FilterProxy-Alert: A\d{8}-\w{6}\+21\r?\n"));
     }
 
     [Fact]
