@@ -44,7 +44,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
     private readonly RecentTable<string, BlockedAttempts> _blocked = new(remembered);
     private readonly Lock _gate = new();
 
-    /// <summary>Open alerts and people's attempt counts forgotten to stay within the bound (for tests and health).</summary>
+    /// <summary>Open alerts and people's attempt counts forgotten to stay within the bound, stale or not (for tests).</summary>
     public long Forgotten
     {
         get

@@ -105,7 +105,7 @@ public sealed partial class AlertService
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await SaveAsync(stoppingToken).ConfigureAwait(false);
-                QueueSummaries(all: false);
+                QueueSummaries();
             }
         }
         catch (OperationCanceledException)
@@ -113,8 +113,7 @@ public sealed partial class AlertService
         }
 
         await SaveAsync(CancellationToken.None).ConfigureAwait(false);
-        QueueSummaries(all: true);
-        _outbox.Writer.TryComplete();
+        _outbox.Writer.TryComplete(); // the send loop sends what is still held as summaries once it has sent the rest
         await sender.ConfigureAwait(false);
     }
 
@@ -148,8 +147,16 @@ public sealed partial class AlertService
         }
     }
 
-    /// <summary>Queues the summaries of notification windows that have ended (all of them at shutdown).</summary>
-    private void QueueSummaries(bool all)
+    /// <summary>Queues the summaries of notification windows that have ended (behind the alerts already queued).</summary>
+    private void QueueSummaries()
+    {
+        foreach (Alert summary in DueSummaries(all: false))
+        {
+            _outbox.Writer.TryWrite(new Outgoing(summary, Summary: true));
+        }
+    }
+
+    private List<Alert> DueSummaries(bool all)
     {
         List<Alert> due;
         lock (_budget)
@@ -157,11 +164,8 @@ public sealed partial class AlertService
             due = _budget.Due(_time.GetUtcNow(), all);
         }
 
-        foreach (Alert summary in due)
-        {
-            Interlocked.Add(ref _summarised, summary.Count);
-            _outbox.Writer.TryWrite(new Outgoing(summary, Summary: true));
-        }
+        Interlocked.Add(ref _summarised, due.Sum(static a => (long)a.Count));
+        return due;
     }
 
     private async Task SendLoopAsync(CancellationToken stoppingToken)
@@ -169,20 +173,30 @@ public sealed partial class AlertService
         var inFlight = new List<Task>();
         await foreach ((Alert alert, bool summary) in _outbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            // Other nodes' live feeds (the Redis channel) get every alert and no summary; people get what the budget allows.
-            bool forPeople = summary || !_notifiers.Any(n => n is not RedisAlertChannel && alert.Severity >= n.MinSeverity) || TakeBudget(alert);
-            foreach (INotifier notifier in _notifiers)
-            {
-                if (alert.Severity >= notifier.MinSeverity && (notifier is RedisAlertChannel ? !summary : forPeople))
-                {
-                    inFlight.Add(DeliverAsync(notifier, alert, stoppingToken));
-                }
-            }
+            Dispatch(alert, summary, inFlight, stoppingToken);
+        }
 
-            inFlight.RemoveAll(static t => t.IsCompleted);
+        foreach (Alert summary in DueSummaries(all: true)) // stopping: what is held goes now, after every alert queued before
+        {
+            Dispatch(summary, summary: true, inFlight, stoppingToken);
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private void Dispatch(Alert alert, bool summary, List<Task> inFlight, CancellationToken stoppingToken)
+    {
+        // Other nodes' live feeds (the Redis channel) get every alert and no summary; people get what the budget allows.
+        bool forPeople = summary || !_notifiers.Any(n => n is not RedisAlertChannel && alert.Severity >= n.MinSeverity) || TakeBudget(alert);
+        foreach (INotifier notifier in _notifiers)
+        {
+            if (alert.Severity >= notifier.MinSeverity && (notifier is RedisAlertChannel ? !summary : forPeople))
+            {
+                inFlight.Add(DeliverAsync(notifier, alert, stoppingToken));
+            }
+        }
+
+        inFlight.RemoveAll(static t => t.IsCompleted);
     }
 
     private bool TakeBudget(Alert alert)
