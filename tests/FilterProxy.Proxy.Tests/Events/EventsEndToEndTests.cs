@@ -157,6 +157,46 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_devices_at_once_email_the_DSL_ten_alerts_and_a_summary_not_one_each()
+    {
+        // Fourteen devices (their own loopback addresses) look up a self-harm name within the minute: fourteen critical
+        // alerts are raised and stored; the DSL's inbox gets the first ten and, when the gateway stops, one summary.
+        using var dir = new TempDirectory();
+        await using var smtp = new SmtpSink();
+        dir.File("selfharm.txt", "harm.example\n");
+        string config = dir.File("filterproxy.json", $$"""
+            { "dataDirectory": "data", "allowedClients": [ "127.0.0.0/8" ], "dns": { "repeatWindowSeconds": 0 },
+              "lists": [ { "name": "selfharm", "format": "domains", "category": "self-harm", "source": "selfharm.txt" } ],
+              "events": { "alerts": { "email": { "smtpHost": "127.0.0.1", "smtpPort": {{smtp.Port}}, "from": "filter@school.example", "to": [ "dsl@school.example" ] } } } }
+            """);
+        GatewayApp app = await GatewayApp.StartAsync(config, GatewayTestEnvironment.Loopback, TextWriter.Null, CancellationToken.None);
+        try
+        {
+            for (int n = 10; n < 24; n++)
+            {
+                Assert.Equal("NXDOMAIN", DnsTool.Status(await DnsTool.Dig(app.DnsEndPoint, "-b", $"127.0.0.{n}", "harm.example", "A")));
+            }
+
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (smtp.Messages.Count < 10 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await app.DisposeAsync(); // stopping sends what is held
+        }
+
+        IReadOnlyList<ReceivedMail> mails = smtp.Messages;
+        Assert.Equal(11, mails.Count);
+        Assert.Single(mails, static m => System.Text.RegularExpressions.Regex.IsMatch(m.Data, @"X-FilterProxy-Alert: A\d{8}-\w{6}\+3\r?\n")); // 4 held: the first and 3 more
+        var listed = new StringWriter();
+        Assert.Equal(0, await CommandLine.RunAsync(["alerts", "list", "--json", "--config", config], listed, TextWriter.Null));
+        Assert.Equal(14, listed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // every alert is stored
+    }
+
+    [Fact]
     public async Task WorryingSearch_IsScoredStoredAndRaisesACriticalAlert()
     {
         // Bing is unreachable here (a free port on loopback): the search still happened, and is what matters.
