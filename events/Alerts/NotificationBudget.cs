@@ -8,7 +8,7 @@ namespace FilterProxy.Events.Alerts;
 /// 300 laptops, or blocked DNS queries from spoofed source addresses (every address a new "person"), would otherwise
 /// send the DSL one e-mail each. Every alert is still raised, stored and shown at once on the live feed; only the
 /// messages are summarised. A summary carries the highest severity it holds, so its notifiers' minimums apply to it.
-/// Not thread-safe: the service's send loop owns it.
+/// Not thread-safe: the service locks around it (its send loop takes, its timer collects the summaries).
 /// </summary>
 internal sealed class NotificationBudget(int perWindow, TimeSpan window)
 {
@@ -20,7 +20,7 @@ internal sealed class NotificationBudget(int perWindow, TimeSpan window)
     /// <summary>True: send this alert now. False: it is held for its window's summary.</summary>
     public bool TryTake(Alert alert, DateTimeOffset now)
     {
-        if (!_rules.TryGetValue(alert.Rule, out RuleWindow? w) || now >= w.Start + window && w.Held == 0)
+        if (!_rules.TryGetValue(alert.Rule, out RuleWindow? w) || (now >= w.Start + window && w.Held == 0))
         {
             _rules[alert.Rule] = w = new RuleWindow(now);
         }
