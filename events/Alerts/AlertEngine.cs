@@ -128,12 +128,7 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
 
     private void Repetition(FilterEvent e, string subject, AlertSettings s)
     {
-        if (!_blocked.TryGetValue(subject, out BlockedAttempts? attempts))
-        {
-            attempts = new BlockedAttempts();
-        }
-
-        _blocked.Set(subject, attempts); // the most recently active now: the last to be forgotten
+        BlockedAttempts attempts = _blocked.GetOrAdd(subject, static () => new BlockedAttempts()); // now the last to be forgotten
         int count = attempts.Add(e.Time, s.RepeatWindow);
         if (count >= s.RepeatCount && count % s.RepeatCount == 0)
         {

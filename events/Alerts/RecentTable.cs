@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FilterProxy.Events.Alerts;
 
 /// <summary>
@@ -44,6 +46,28 @@ internal sealed class RecentTable<TKey, TValue>(int capacity) where TKey : notnu
         }
 
         _entries[key] = _order.AddLast((key, value));
+        ForgetPastBound();
+    }
+
+    /// <summary>The entry for the key, made the most recent — created when absent — in one lookup.</summary>
+    public TValue GetOrAdd(TKey key, Func<TValue> create)
+    {
+        ref LinkedListNode<(TKey Key, TValue Value)>? node = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out bool exists);
+        if (exists)
+        {
+            _order.Remove(node!);
+            _order.AddLast(node!);
+            return node!.Value.Value;
+        }
+
+        TValue value = create();
+        node = _order.AddLast((key, value));
+        ForgetPastBound();
+        return value;
+    }
+
+    private void ForgetPastBound()
+    {
         if (_entries.Count > capacity)
         {
             LinkedListNode<(TKey Key, TValue Value)> oldest = _order.First!;

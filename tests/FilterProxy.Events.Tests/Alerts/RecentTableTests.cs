@@ -24,6 +24,21 @@ public sealed class RecentTableTests
     }
 
     [Fact]
+    public void GetOrAdd_creates_once_makes_the_entry_recent_and_keeps_the_bound()
+    {
+        var table = new RecentTable<string, List<int>>(2);
+        List<int> a = table.GetOrAdd("a", static () => []);
+        table.GetOrAdd("b", static () => []);
+        Assert.Same(a, table.GetOrAdd("a", static () => throw new InvalidOperationException("not created twice")));
+        table.GetOrAdd("c", static () => []); // "b" is the least recent now
+
+        Assert.False(table.TryGetValue("b", out _));
+        Assert.True(table.TryGetValue("a", out List<int>? kept));
+        Assert.Same(a, kept);
+        Assert.Equal(1, table.Forgotten);
+    }
+
+    [Fact]
     public void A_flood_of_new_keys_keeps_the_bound()
     {
         var table = new RecentTable<int, int>(1_000);
