@@ -15,6 +15,7 @@ internal sealed class UdpBatch
     public const int PacketBytes = 4096;
     private const int AddressBytes = 32;     // sockaddr_in6 is 28
     private const int MsgWaitForOne = 0x10000;
+    private const int MsgDontWait = 0x40;
     private const int EAgain = 11;
     private const int EIntr = 4;
 
@@ -65,7 +66,19 @@ internal sealed class UdpBatch
 
     /// <summary>Waits for at least one datagram and takes up to <see cref="Size"/>; 0 when none came within half a second.</summary>
     /// <exception cref="SocketException">The socket failed (other than a timeout or an interrupted call).</exception>
-    public int Receive()
+    public int Receive() => Receive(_fd, MsgWaitForOne);
+
+    /// <summary>
+    /// Takes up to <see cref="Size"/> datagrams already queued on a socket (this batch's, or another the caller holds
+    /// open), without waiting: 0 when there are none.
+    /// </summary>
+    /// <exception cref="SocketException">The socket failed, e.g. "connection refused" on a connected one.</exception>
+    public int ReceiveAvailable(int fd) => Receive(fd, MsgDontWait);
+
+    /// <summary>This batch's socket.</summary>
+    public int Descriptor => _fd;
+
+    private int Receive(int fd, int flags)
     {
         for (int i = 0; i < Size; i++)
         {
@@ -74,15 +87,25 @@ internal sealed class UdpBatch
             _received[i].Length = 0;
         }
 
-        int n = RecvMMsg(_fd, Marshal.UnsafeAddrOfPinnedArrayElement(_received, 0), Size, MsgWaitForOne, IntPtr.Zero);
+        int n = RecvMMsg(fd, Marshal.UnsafeAddrOfPinnedArrayElement(_received, 0), Size, flags, IntPtr.Zero);
         if (n >= 0)
         {
             return n;
         }
 
         int errno = Marshal.GetLastPInvokeError();
-        return errno is EAgain or EIntr ? 0 : throw new SocketException(errno);
+        return errno is EAgain or EIntr ? 0 : throw new SocketException((int)ToSocketError(errno), Marshal.GetPInvokeErrorMessage(errno));
     }
+
+    /// <summary>The runtime's name for a Linux errno a receive can fail with (SocketException wants its codes, not errno).</summary>
+    internal static SocketError ToSocketError(int errno) => errno switch
+    {
+        111 => SocketError.ConnectionRefused,  // ECONNREFUSED: an ICMP "port unreachable" came back
+        113 => SocketError.HostUnreachable,    // EHOSTUNREACH
+        101 => SocketError.NetworkUnreachable, // ENETUNREACH
+        9 => SocketError.OperationAborted,     // EBADF: closed under us
+        _ => SocketError.SocketError,
+    };
 
     /// <summary>The i-th datagram received.</summary>
     public Span<byte> Packet(int i) => _packets.AsSpan(i * PacketBytes, (int)_received[i].Length);

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using FilterProxy.Dns.Upstream;
 
 namespace FilterProxy.Dns.Server;
 
 /// <summary>
 /// DNS over UDP: one socket served by a dedicated receive thread per available core (two threads pinned to one
 /// core only contend). On Linux each thread takes up to 32 queries per system call and sends their answers in one
-/// (<see cref="UdpBatch"/>: recvmmsg/sendmmsg); elsewhere it uses the allocation-free <see cref="SocketAddress"/>
+/// (<see cref="UdpBatch"/>: recvmmsg/sendmmsg), and waits in epoll for those and for the answers to the queries it
+/// forwarded (<see cref="DatagramLoop"/>); elsewhere it uses the allocation-free <see cref="SocketAddress"/>
 /// overloads one packet at a time. The fast path is answered inline; a query that needs an upstream continues on its
 /// own task so the thread keeps receiving.
 /// </summary>
@@ -83,36 +85,48 @@ internal sealed class UdpDnsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Up to <see cref="UdpBatch.Size"/> queries per receive call, their answers in one send call.</summary>
+    /// <summary>
+    /// Up to <see cref="UdpBatch.Size"/> queries per receive call, their answers in one send call. With epoll the thread
+    /// also reads the answers to the cache misses it forwarded (<see cref="DatagramLoop"/>); without, it blocks in the receive.
+    /// </summary>
     private void ReceiveBatches(UdpBatch batch, char[] name, SocketAddress remote, ClientCache clients)
     {
-        while (!_stop.IsCancellationRequested)
+        using DatagramLoop? loop = DatagramLoop.TryCreate(batch);
+        AnswerLoops.Current = loop;
+        try
         {
-            int received;
-            try
+            while (!_stop.IsCancellationRequested)
             {
-                received = batch.Receive();
-            }
-            catch (SocketException)
-            {
-                if (_stop.IsCancellationRequested)
+                int received;
+                try
                 {
-                    return;
+                    received = loop is null ? batch.Receive() : loop.Wait(500) ? batch.ReceiveAvailable(batch.Descriptor) : 0;
+                }
+                catch (SocketException)
+                {
+                    if (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    continue; // e.g. an ICMP error for an earlier send: keep serving
                 }
 
-                continue; // e.g. an ICMP error for an earlier send: keep serving
-            }
-
-            for (int i = 0; i < received; i++)
-            {
-                if (!batch.Truncated(i))
+                for (int i = 0; i < received; i++)
                 {
-                    batch.CopyAddress(i, remote);
-                    Serve(batch.Packet(i), remote, clients, name, batch.ResponseBuffer(i), batch, i);
+                    if (!batch.Truncated(i))
+                    {
+                        batch.CopyAddress(i, remote);
+                        Serve(batch.Packet(i), remote, clients, name, batch.ResponseBuffer(i), batch, i);
+                    }
                 }
-            }
 
-            batch.SendQueued();
+                batch.SendQueued();
+            }
+        }
+        finally
+        {
+            AnswerLoops.Current = null;
         }
     }
 

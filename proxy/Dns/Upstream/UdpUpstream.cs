@@ -11,6 +11,8 @@ namespace FilterProxy.Dns.Upstream;
 /// serves at most <see cref="QueriesPerSocket"/> queries and is then replaced, so the source port keeps
 /// changing (kernel-random) while every query also carries a CSPRNG ID (RFC 5452). A truncated answer
 /// is asked again over TCP. "Connection refused" fails that socket's queries at once, for fast failover.
+/// A socket opened on a DNS receive thread is read by that thread's loop (<see cref="IAnswerLoop"/>); one opened
+/// elsewhere gets a receive thread of its own.
 /// </summary>
 internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
 {
@@ -61,7 +63,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
             if (_current is null || _current.Dead || ++_current.Uses > QueriesPerSocket)
             {
                 Port? old = _current;
-                _current = new Port(Spec);
+                _current = new Port(Spec, AnswerLoops.Current);
                 _current.Uses = 1;
                 old?.RetireAfter(s_retireAfter);
             }
@@ -91,18 +93,20 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>One connected socket, the queries waiting on it by ID, and its receive loop.</summary>
-    private sealed class Port
+    /// <summary>One connected socket, the queries waiting on it by ID, and what reads it.</summary>
+    private sealed class Port : IAnswerSink
     {
-        public Port(DnsUpstream spec)
+        public Port(DnsUpstream spec, IAnswerLoop? loop)
         {
             Socket = new Socket(spec.EndPoint!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             Socket.Connect(spec.EndPoint);
-
-            // A dedicated blocking receive thread: an answer completes its waiting query on this thread,
-            // with no hop through the socket engine and the thread pool (measured: that hop dominated a
-            // cache miss). The thread ends when the socket is closed (after at most 256 queries + 10 s).
-            new Thread(ReceiveLoop) { IsBackground = true, Name = "dns-upstream" }.Start();
+            if (loop?.TryAdd(Socket, this) != true)
+            {
+                // A dedicated blocking receive thread: an answer completes its waiting query on this thread, with no
+                // hop through the socket engine and the thread pool (measured: that hop dominated a cache miss). The
+                // thread ends when the socket is closed (after at most 256 queries + 10 s).
+                new Thread(ReceiveLoop) { IsBackground = true, Name = "dns-upstream" }.Start();
+            }
         }
 
         public Socket Socket { get; }
@@ -119,9 +123,41 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
         {
             Dead = true;
             Socket.Dispose();
+            Fail("the upstream socket was closed");
+        }
+
+        /// <summary>Completes the query the answer is for (matched by ID; the pool then checks the question). Runs on the reader's thread.</summary>
+        public void OnAnswer(ReadOnlySpan<byte> answer, bool truncated)
+        {
+            if (answer.Length >= 12 && (answer[2] & 0x80) != 0 && Pending.TryRemove(BinaryPrimitives.ReadUInt16BigEndian(answer), out TaskCompletionSource<byte[]>? answered))
+            {
+                byte[] copy = answer.ToArray();
+                if (truncated)
+                {
+                    copy[2] |= 0x02; // cut short here: the query is asked again over TCP, as for an upstream's own TC
+                }
+
+                answered.TrySetResult(copy);
+            }
+        }
+
+        public void OnError(SocketError error)
+        {
+            if (error == SocketError.ConnectionRefused)
+            {
+                // ICMP port unreachable: nobody listens there. Fail what waits so failover is immediate.
+                Dead = true;
+                Fail("connection refused");
+            }
+        }
+
+        public void OnLoopStopped() => Close();
+
+        private void Fail(string why)
+        {
             foreach (TaskCompletionSource<byte[]> waiting in Pending.Values)
             {
-                waiting.TrySetException(new DnsUpstreamException("the upstream socket was closed"));
+                waiting.TrySetException(new DnsUpstreamException(why));
             }
         }
 
@@ -137,13 +173,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
                 {
-                    // ICMP port unreachable: nobody listens there. Fail what waits so failover is immediate.
-                    Dead = true;
-                    foreach (TaskCompletionSource<byte[]> waiting in Pending.Values)
-                    {
-                        waiting.TrySetException(new DnsUpstreamException("connection refused"));
-                    }
-
+                    OnError(ex.SocketErrorCode);
                     continue;
                 }
                 catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -151,10 +181,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
                     return;
                 }
 
-                if (n >= 12 && (buffer[2] & 0x80) != 0 && Pending.TryRemove(BinaryPrimitives.ReadUInt16BigEndian(buffer), out TaskCompletionSource<byte[]>? answered))
-                {
-                    answered.TrySetResult(buffer[..n]);
-                }
+                OnAnswer(buffer.AsSpan(0, n), truncated: false);
             }
         }
     }
