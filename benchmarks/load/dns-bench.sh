@@ -9,11 +9,11 @@ harness=../shared/bench/dns
 [ -f "$harness/bench.sh" ] || { echo "the shared harness is not at $harness" >&2; exit 1; }
 command -v dnsperf >/dev/null || bash "$harness/install.sh"
 out=${FP_PUBLISH:-/tmp/filterproxy-publish}
-# ReadyToRun: precompiled code, so the first seconds of a run are not spent in the JIT.
-dotnet publish proxy/FilterProxy.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out" -v quiet >/dev/null
+# Built as it ships (proxy/Properties/PublishProfiles/gateway.pubxml): self-contained, precompiled with the runtime.
+dotnet publish proxy/FilterProxy.csproj -c Release -p:PublishProfile=gateway -o "$out" -v quiet >/dev/null
 export FILTERPROXY_CMD="env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__dnsPort=\$FP_DNS_PORT \
 FILTERPROXY__listen__adminPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=\$FP_UPSTREAM \
 FILTERPROXY__dns__rateLimitPerSecond=0 FILTERPROXY__dataDirectory=\$FP_RUN_DIR/filterproxy-data \
 FILTERPROXY__lists__0__name=bench FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware \
-FILTERPROXY__lists__0__source=\$FP_BLOCKLIST ${FP_EXTRA_ENV:-} dotnet $out/FilterProxy.dll"
+FILTERPROXY__lists__0__source=\$FP_BLOCKLIST ${FP_EXTRA_ENV:-} $out/FilterProxy"
 exec bash "$harness/bench.sh"

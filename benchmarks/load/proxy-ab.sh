@@ -3,7 +3,8 @@
 # smaller than the box's noise: each variant is started fresh, warmed for 2 s, loaded for DUR s, N times in turn;
 # prints median req/s and proxy CPU µs/req per variant. Run benchmarks/load/proxy-bench.sh once first (it
 # installs the peers and writes the nginx config and wrk scripts).
-# Usage (as root): bash benchmarks/load/proxy-ab.sh N "label|DLL=/path/FilterProxy.dll ENV=…" "label2|…"
+# Usage (as root): bash benchmarks/load/proxy-ab.sh N "label|DLL=/path/FilterProxy ENV=…" "label2|…"
+#   DLL: a published gateway (the profile's executable, or a framework-dependent FilterProxy.dll, run with dotnet)
 #   FILE=1k|100k (default 1k), C=50, DUR=4, WARM=2 (seconds of load before measuring: JIT tiering), SCAN=true|false (content check; default false)
 # Loopback only; nginx on 127.0.0.1:18080, FilterProxy on 127.0.0.1:13131; every run bounded by DUR.
 set -euo pipefail
@@ -15,13 +16,13 @@ nginx -c $D/conf/nginx.conf -p $RUN/nginx -g 'daemon off;' > $RUN/nginx.log 2>&1
 fpid=
 trap 'kill $npid $fpid 2>/dev/null || true' EXIT
 sleep 0.5
-one() {  # $1 dll, $2 extra env -> "rps cpu_us"
+one() {  # $1 the gateway (executable or .dll), $2 extra env -> "rps cpu_us"
   rm -f $RUN/data/events.db $RUN/data/events.db-wal $RUN/data/events.db-shm  # every run starts with an empty store
   env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__proxyPort=13131 FILTERPROXY__listen__adminPort=0 \
     FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 \
     FILTERPROXY__dataDirectory=$RUN/data FILTERPROXY__http__contentCheck=${SCAN:-false} FILTERPROXY__lists__0__name=bench \
     FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware FILTERPROXY__lists__0__source=$RUN/empty.txt \
-    $2 dotnet $1 > $RUN/fp.log 2>&1 & local pid=$!; fpid=$pid
+    $2 $(case $1 in *.dll) echo dotnet;; esac) $1 > $RUN/fp.log 2>&1 & local pid=$!; fpid=$pid
   for i in $(seq 1 50); do curl -s -o /dev/null -x http://127.0.0.1:13131 http://127.0.0.1:18080/1k.txt && break; sleep 0.2; done
   kill -0 $pid 2>/dev/null || { echo "FilterProxy did not start: $(tail -3 $RUN/fp.log)" >&2; exit 1; }
   wrk -t2 -c$C -d${WARM:-2}s -s $D/wrk/proxy_$FILE.lua http://127.0.0.1:13131 > /dev/null
@@ -38,7 +39,7 @@ for i in $(seq 1 "$N"); do
   for spec in "$@"; do
     label=${spec%%|*}; rest=${spec#*|}
     dll=$(echo "$rest" | { grep -o 'DLL=[^ ]*' || true; } | cut -d= -f2); envs=$(echo "$rest" | sed 's/DLL=[^ ]*//')
-    read -r rps us < <(one "${dll:-/tmp/filterproxy-publish/FilterProxy.dll}" "$envs")
+    read -r rps us < <(one "${dll:-/tmp/filterproxy-publish/FilterProxy}" "$envs")
     R[$label]="${R[$label]:-} $rps"; U[$label]="${U[$label]:-} $us"
   done
 done
