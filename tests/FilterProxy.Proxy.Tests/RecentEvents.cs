@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FilterProxy.Proxy.Tests;
 
-/// <summary>Waiting for an event a test caused, in a running gateway's pipeline (it drains every 50 ms).</summary>
+/// <summary>Waiting for an event a test caused, in a running gateway's pipeline (it drains within 200 ms).</summary>
 internal static class RecentEvents
 {
     /// <summary>The newest matching event, waiting up to 5 s; fails with the last few events otherwise.</summary>

@@ -153,7 +153,7 @@ internal static class EventStoreLoad
     }
 
     /// <summary>
-    /// The store alone: batches of 1,000 appended one after another (what the pipeline's writer does). Each batch is
+    /// The store alone: batches of 1,000 appended one after another (the pipeline's writer appends up to 4,000). Each batch is
     /// made just before it is appended and only the appends are timed, so the figure is the store's, not the test's.
     /// </summary>
     private static async Task<int> DirectAsync(IEventStore store, long n)

@@ -55,7 +55,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public Task<string> Curl(params string[] args) =>
         ExternalTool.RunAsync("curl", ["-sS", "-i", "--max-time", "30", "-x", ProxyUrl, .. args]);
 
-    /// <summary>Waits (up to 5 s: the pipeline drains every 50 ms) for an event the test caused.</summary>
+    /// <summary>Waits (up to 5 s: the pipeline drains within 200 ms) for an event the test caused.</summary>
     public Task<FilterEvent> EventAsync(Func<FilterEvent, bool> match) => RecentEvents.WaitAsync(_app.Services, match);
 
     /// <summary>Waits (up to 5 s) until at least <paramref name="count"/> events match; returns them, oldest first.</summary>
