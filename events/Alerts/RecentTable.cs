@@ -37,26 +37,23 @@ internal sealed class RecentTable<TKey, TValue>(int capacity) where TKey : notnu
     /// <summary>Adds or replaces the entry and makes it the most recent; forgets the least recent one when that passes the bound.</summary>
     public void Set(TKey key, TValue value)
     {
-        if (_entries.TryGetValue(key, out LinkedListNode<(TKey Key, TValue Value)>? node))
+        ref LinkedListNode<(TKey Key, TValue Value)>? node = ref Find(key, out bool exists);
+        if (exists)
         {
-            node.Value = (key, value);
-            _order.Remove(node);
-            _order.AddLast(node);
+            node!.Value = (key, value);
             return;
         }
 
-        _entries[key] = _order.AddLast((key, value));
+        node = _order.AddLast((key, value));
         ForgetPastBound();
     }
 
     /// <summary>The entry for the key, made the most recent — created when absent — in one lookup.</summary>
     public TValue GetOrAdd(TKey key, Func<TValue> create)
     {
-        ref LinkedListNode<(TKey Key, TValue Value)>? node = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out bool exists);
+        ref LinkedListNode<(TKey Key, TValue Value)>? node = ref Find(key, out bool exists);
         if (exists)
         {
-            _order.Remove(node!);
-            _order.AddLast(node!);
             return node!.Value.Value;
         }
 
@@ -64,6 +61,22 @@ internal sealed class RecentTable<TKey, TValue>(int capacity) where TKey : notnu
         node = _order.AddLast((key, value));
         ForgetPastBound();
         return value;
+    }
+
+    /// <summary>
+    /// The key's slot in one lookup: an existing entry is moved to the most recent end; a new slot is empty and must be
+    /// filled by the caller (before anything else touches the table).
+    /// </summary>
+    private ref LinkedListNode<(TKey Key, TValue Value)>? Find(TKey key, out bool exists)
+    {
+        ref LinkedListNode<(TKey Key, TValue Value)>? node = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out exists);
+        if (exists)
+        {
+            _order.Remove(node!);
+            _order.AddLast(node!);
+        }
+
+        return ref node;
     }
 
     private void ForgetPastBound()
