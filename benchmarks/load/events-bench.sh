@@ -3,7 +3,8 @@
 #   - sustained ingest through the real pipeline (alert engine on) into Redis and SQLite, paced at RATE_REDIS and
 #     RATE_SQLITE events/s: "written directly" = the store kept up; "spooled" = it fell behind (and caught up after);
 #   - the store alone (batches of 1,000 back to back);
-#   - per-user timeline (newest 100 of one user) over TIMELINE_N events in SQLite (the fill is reused between runs).
+#   - per-user timeline (newest 100 of one user) over TIMELINE_N events in SQLite (the fill is reused between runs);
+#   - ingest into a copy of that filled store (a school's events file after months: the index is larger than memory's cache).
 # Starts its own redis-server on 127.0.0.1 (one with AOF everysec, one without), stops them by PID. Loopback only;
 # every loop bounded by count and time.
 # Usage: bash benchmarks/load/events-bench.sh   (RATE_REDIS=50000 RATE_SQLITE=20000 N=1000000 TIMELINE_N=10000000)
@@ -29,3 +30,6 @@ echo "== SQLite, offered ${RATE_SQLITE}/s";                      timeout 600 $B 
 redis-cli -p 16391 flushall >/dev/null; rm -f $W/direct.db*
 echo "== the stores alone";  timeout 600 $B store redis:127.0.0.1:16391 300000; timeout 600 $B store sqlite:$W/direct.db 300000
 echo "== timeline over ${TIMELINE_N} events (SQLite)"; timeout 1800 $B timeline sqlite:$W/timeline.db $TIMELINE_N 2>/dev/null
+rm -f $W/big.db*; cp $W/timeline.db $W/big.db
+echo "== SQLite already holding ${TIMELINE_N} events, offered ${RATE_SQLITE}/s"; timeout 900 $B ingest sqlite:$W/big.db $((N * 6 / 10)) $RATE_SQLITE | tail -2
+rm -f $W/big.db*

@@ -153,22 +153,24 @@ internal static class EventStoreLoad
     }
 
     /// <summary>
-    /// The store alone: batches of 1,000 appended one after another (the pipeline's writer appends up to 4,000). Each batch is
+    /// The store alone: batches of 1,000 (or BATCH=n) appended one after another (the pipeline's writer appends 4,000, and up
+    /// to 16,000 while a backlog waits). Each batch is
     /// made just before it is appended and only the appends are timed, so the figure is the store's, not the test's.
     /// </summary>
     private static async Task<int> DirectAsync(IEventStore store, long n)
     {
         var t0 = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
         var appending = new Stopwatch();
-        for (long i = 0; i < n; i += 1000)
+        int size = int.TryParse(Environment.GetEnvironmentVariable("BATCH"), out int b) && b > 0 ? b : 1000;
+        for (long i = 0; i < n; i += size)
         {
-            var batch = new EventBatch($"direct/{Environment.ProcessId}/{i}", [.. Enumerable.Range(0, 1000).Select(j => Event(i + j, t0) with { Node = "bench", Seq = i + j })]);
+            var batch = new EventBatch($"direct/{Environment.ProcessId}/{i}", [.. Enumerable.Range(0, size).Select(j => Event(i + j, t0) with { Node = "bench", Seq = i + j })]);
             appending.Start();
             await store.AppendAsync(batch, default);
             appending.Stop();
         }
 
-        Console.WriteLine($"store:      {store.Description}: {n / appending.Elapsed.TotalSeconds:N0} events/s appending batches of 1,000 ({appending.Elapsed.TotalSeconds:N1} s, {appending.Elapsed.TotalMicroseconds / n:N2} µs per event)");
+        Console.WriteLine($"store:      {store.Description}: {n / appending.Elapsed.TotalSeconds:N0} events/s appending batches of {size:N0} ({appending.Elapsed.TotalSeconds:N1} s, {appending.Elapsed.TotalMicroseconds / n:N2} µs per event)");
         return 0;
     }
 

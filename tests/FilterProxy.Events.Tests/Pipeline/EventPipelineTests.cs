@@ -10,12 +10,13 @@ public sealed class EventPipelineTests : IDisposable
     private readonly FakeTimeProvider _clock = new();
     private readonly MemoryStore _store = new();
 
-    private EventPipeline Create(int capacity = 10_000, int batchSize = 100, IEventObserver? observer = null) => new(_store, new EventPipelineOptions
+    private EventPipeline Create(int capacity = 10_000, int batchSize = 100, IEventObserver? observer = null, int? maxBatchSize = null) => new(_store, new EventPipelineOptions
     {
         NodeId = "node-a",
         SpoolDirectory = Path.Combine(_dir.Path, "spool"),
         Capacity = capacity,
         BatchSize = batchSize,
+        MaxBatchSize = maxBatchSize ?? batchSize,
     }, observer is null ? null : [observer], _clock);
 
     private static FilterEvent Event(int i) => new()
@@ -155,6 +156,46 @@ public sealed class EventPipelineTests : IDisposable
         Assert.True(p.Spooled >= 100);
         Assert.Equal(Hosts(0, 350), StoredHosts());  // and replays them before the rest, once caught up
         Assert.Equal(0, p.SpoolPendingBytes);
+    }
+
+    [Fact]
+    public async Task ABacklog_IsWrittenInLargerBatches_ThenOrdinaryOnes_InOrder()
+    {
+        using EventPipeline p = Create(batchSize: 100, maxBatchSize: 400);
+        WriteAll(p, 0, 1000);                        // more than two ordinary batches wait: large ones until they do not
+        await p.PumpAsync();
+        Assert.Equal([400, 400, 100, 100], _store.BatchSizes);
+        Assert.Equal(Hosts(0, 1000), StoredHosts());
+        WriteAll(p, 1000, 1150);                     // a round's ordinary traffic: ordinary batches
+        await p.PumpAsync();
+        Assert.Equal([400, 400, 100, 100, 100, 50], _store.BatchSizes);
+    }
+
+    [Fact]
+    public async Task Replay_StopsBetweenWrites_WhenLiveEventsPileUpDuringOne()
+    {
+        using EventPipeline p = Create(capacity: 400, batchSize: 10);
+        _store.Down = true;
+        WriteAll(p, 0, 60);
+        await p.PumpAsync();                         // six batches spooled
+        Assert.Equal(60, p.Spooled);
+        _store.Down = false;
+        _clock.Advance(TimeSpan.FromMinutes(1));     // past the back-off
+        int next = 60;
+        _store.DuringWrite = () =>                   // each write takes long enough for a quarter of the queue to arrive
+        {
+            WriteAll(p, next, next + 100);
+            next += 100;
+        };
+        await p.PumpAsync();
+        _store.DuringWrite = null;
+        // The replay wrote one batch, saw the queue past a quarter full and left the rest for the next round instead of
+        // holding the writer for more; the live events went to the spool behind the replayed ones, in order.
+        Assert.Equal(10, p.Replayed);
+        Assert.Equal(0, p.Dropped);
+        await p.PumpAsync(final: true);
+        Assert.Equal(Hosts(0, next), StoredHosts());
+        Assert.Equal(0, p.Dropped);
     }
 
     [Fact]

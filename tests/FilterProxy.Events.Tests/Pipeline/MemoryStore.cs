@@ -16,6 +16,10 @@ internal sealed class MemoryStore : IEventStore
     /// <summary>Commit the next batch, then throw as if the answer was lost.</summary>
     public bool LoseNextAnswer { get; set; }
     public int Calls { get; private set; }
+    /// <summary>The size of each batch stored, in order.</summary>
+    public List<int> BatchSizes { get; } = [];
+    /// <summary>Runs inside each append, as traffic that goes on while a synchronous store (SQLite) holds the writer.</summary>
+    public Action? DuringWrite { get; set; }
 
     public string Description => "memory";
 
@@ -24,6 +28,7 @@ internal sealed class MemoryStore : IEventStore
         lock (this)
         {
             Calls++;
+            DuringWrite?.Invoke();
             if (Down)
             {
                 throw new IOException("store is down");
@@ -33,6 +38,7 @@ internal sealed class MemoryStore : IEventStore
             if (added)
             {
                 Events.AddRange(batch.Events);
+                BatchSizes.Add(batch.Events.Count);
             }
 
             if (LoseNextAnswer)
