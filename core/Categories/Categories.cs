@@ -41,6 +41,36 @@ public static class Categories
 
     public static string NameOf(Category category) => All[(int)category].Name;
 
+    private const int MaxNameLists = 1024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string[]> s_nameLists = new();
+
+    /// <summary>
+    /// The names of a set's categories in id order, as one list shared by every caller with that set: every blocked
+    /// request and query names its categories in its event, and a school's rules make only a handful of distinct sets.
+    /// (Past <see cref="MaxNameLists"/> distinct sets a new one gets a list of its own.)
+    /// </summary>
+    public static IReadOnlyList<string> NamesOf(CategorySet set)
+    {
+        if (set.IsEmpty)
+        {
+            return [];
+        }
+
+        if (s_nameLists.TryGetValue(set.Bits, out string[]? names))
+        {
+            return names;
+        }
+
+        names = new string[set.Count];
+        int i = 0;
+        foreach (Category c in set)
+        {
+            names[i++] = NameOf(c);
+        }
+
+        return s_nameLists.Count < MaxNameLists ? s_nameLists.GetOrAdd(set.Bits, names) : names;
+    }
+
     /// <summary>Looks a category up by its config name (case-insensitive; '_' and ' ' count as '-').</summary>
     public static bool TryParse(string? name, [NotNullWhen(true)] out Category? category)
     {

@@ -62,9 +62,9 @@ internal static class HttpEvents
 
     public static IReadOnlyList<string> CategoryNames(in Decision decision, CategoryScore? content = null)
     {
-        if (decision.Categories.IsEmpty && content is null)
+        if (content is null || decision.Categories.Contains(content.Category))
         {
-            return [];
+            return Categories.NamesOf(decision.Categories);
         }
 
         var names = new List<string>(decision.Categories.Count + 1);

@@ -95,6 +95,14 @@ public class DnsAnswerBenchmarks
     [Benchmark(Description = "allowed A, cache hit: parse + policy + cached answer")]
     public int CacheHit() => Run(_cached).Length;
 
+    /// <summary>A blocked query's event (made after the answer is sent): what the writer and the alert engine receive.</summary>
+    [Benchmark(Description = "blocked A + its event")]
+    public object BlockedWithEvent()
+    {
+        DnsResult r = Run(_blocked);
+        return FilterProxy.Dns.Server.DnsEvents.Create(r, _name.AsSpan(0, r.Query.NameLength), _client, "udp", DateTimeOffset.UnixEpoch, 0.1, "10.2.7.9");
+    }
+
     [Benchmark(Description = "DoH canary")]
     public int Canary() => Run(_canary).Length;
 }

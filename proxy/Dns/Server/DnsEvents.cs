@@ -14,18 +14,7 @@ internal static class DnsEvents
 
     public static FilterEvent Create(in DnsResult r, ReadOnlySpan<char> name, IPAddress client, string protocol, DateTimeOffset time, double latencyMs, string? clientText = null)
     {
-        IReadOnlyList<string> categories = [];
-        if (r.HasDecision && !r.Decision.Categories.IsEmpty)
-        {
-            var names = new List<string>(r.Decision.Categories.Count);
-            foreach (Category c in r.Decision.Categories)
-            {
-                names.Add(Categories.NameOf(c));
-            }
-
-            categories = names;
-        }
-
+        IReadOnlyList<string> categories = r.HasDecision ? Categories.NamesOf(r.Decision.Categories) : [];
         return new FilterEvent
         {
             Time = time,
