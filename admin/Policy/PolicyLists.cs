@@ -45,7 +45,7 @@ public sealed class PolicyLists(IPolicyAdmin policy, PolicyEvaluator evaluator)
         ["from"] = r.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         ["to"] = r.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         ["action"] = r.Action.ToString().ToLowerInvariant(),
-        ["categories"] = new JsonArray([.. ProfileForm.Names(r.Categories).Select(static c => (JsonNode)c)]),
+        ["categories"] = new JsonArray([.. FilterProxy.Core.Categories.Categories.NamesOf(r.Categories).Select(static c => (JsonNode)c)]),
     };
 
     /// <summary>Every schedule, in the order the configuration gives them.</summary>

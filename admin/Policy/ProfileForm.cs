@@ -24,7 +24,7 @@ public sealed class ProfileForm
     public static ProfileForm From(Profile p) => new()
     {
         Description = p.Description,
-        Blocked = [.. Names(p.Blocked)],
+        Blocked = [.. Categories.NamesOf(p.Blocked)],
         SafeSearch = Word(p.SafeSearch),
         YouTube = Word(p.YouTube),
         ContentThreshold = p.ContentThreshold,
@@ -32,14 +32,6 @@ public sealed class ProfileForm
         Allow = string.Join('\n', p.AllowEntries),
         Deny = string.Join('\n', p.DenyEntries),
     };
-
-    public static IEnumerable<string> Names(CategorySet set)
-    {
-        foreach (Category c in set)
-        {
-            yield return Categories.NameOf(c);
-        }
-    }
 
     public static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

@@ -1,5 +1,3 @@
-using FilterProxy.Core.Categories;
-
 namespace FilterProxy.Core.Policy;
 
 /// <summary>A decision as data, for the <c>check --json</c> command and the admin API (allocates; not for hot paths).</summary>
@@ -29,7 +27,7 @@ public sealed record DecisionReport(
         d.ProfileFallback,
         d.Group?.Name,
         d.Category is { } c ? FilterProxy.Core.Categories.Categories.NameOf(c) : null,
-        [.. EnumerateNames(d.Categories)],
+        [.. FilterProxy.Core.Categories.Categories.NamesOf(d.Categories)],
         d.Rule.Id,
         d.List?.ToString(),
         d.MatchedEntry,
@@ -38,14 +36,6 @@ public sealed record DecisionReport(
         d.SafeSearchCname,
         d.Explain(),
         d.Time);
-
-    private static IEnumerable<string> EnumerateNames(CategorySet set)
-    {
-        foreach (Category c in set)
-        {
-            yield return FilterProxy.Core.Categories.Categories.NameOf(c);
-        }
-    }
 
     private static string Kebab(string pascal) =>
         string.Concat(pascal.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "-" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
