@@ -39,16 +39,16 @@ internal static class SyntheticLists
     }
 
     /// <summary>The name written at position <paramref name="index"/> across all lists (same generator, same order).</summary>
-    public static string NameAt(int index)
+    public static string NameAt(int index) => Names().ElementAt(index);
+
+    /// <summary>Every name in the order written across all lists.</summary>
+    public static IEnumerable<string> Names()
     {
         var random = new Random(42);
-        string name = "";
-        for (int i = 0; i <= index; i++)
+        for (int i = 0; i < TotalDomains; i++)
         {
-            name = Domain(random, i);
+            yield return Domain(random, i);
         }
-
-        return name;
     }
 
     /// <summary>Writes the list files (once) and returns the configuration JSON that loads them.</summary>
