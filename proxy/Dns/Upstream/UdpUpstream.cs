@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using FilterProxy.Core.Configuration;
 
 namespace FilterProxy.Dns.Upstream;
@@ -33,7 +32,7 @@ internal sealed class UdpUpstream(DnsUpstream spec) : IDnsUpstream
         ushort id;
         do
         {
-            id = (ushort)RandomNumberGenerator.GetInt32(65536);
+            id = QueryIds.Next();
         }
         while (!port.Pending.TryAdd(id, pending));
 

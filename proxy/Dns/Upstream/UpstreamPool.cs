@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Dns.Wire;
 
@@ -50,7 +49,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
     public static byte[] BuildQuery(ReadOnlySpan<byte> question, bool dnssecOk)
     {
         byte[] query = new byte[DnsLimits.HeaderSize + question.Length + DnsOpt.Size];
-        BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(65536));
+        BinaryPrimitives.WriteUInt16BigEndian(query, QueryIds.Next());
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(2), 0x0100); // RD
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(4), 1);
         BinaryPrimitives.WriteUInt16BigEndian(query.AsSpan(10), 1);
