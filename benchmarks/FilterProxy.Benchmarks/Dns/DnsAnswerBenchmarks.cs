@@ -68,7 +68,8 @@ public class DnsAnswerBenchmarks
 
     private DnsResult Run(byte[] query) => _resolver.Answer(query, _client, udp: true, _name, _response);
 
-    private static byte[] Query(string name, ushort type, bool edns)
+    /// <summary>A query for <paramref name="name"/> (ID 0x1234, RD), with an OPT record when <paramref name="edns"/>.</summary>
+    internal static byte[] Query(string name, ushort type, bool edns)
     {
         var bytes = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, (byte)(edns ? 1 : 0) };
         foreach (string label in name.Split('.'))

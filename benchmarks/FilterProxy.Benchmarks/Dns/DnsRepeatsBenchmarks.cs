@@ -45,7 +45,7 @@ public class DnsRepeatsBenchmarks
         var distinct = new HashSet<string>();
         foreach (string candidate in Policy.SyntheticLists.Names().Where((d, i) => i % 7 == 0 && distinct.Add(d))) // across all the lists
         {
-            DnsResult result = resolver.Answer(Query(candidate), _client, udp: true, name, response);
+            DnsResult result = resolver.Answer(DnsAnswerBenchmarks.Query(candidate, 1, edns: false), _client, udp: true, name, response);
             if (result.Source == DnsSource.Blocked) // the others would be forwarded
             {
                 (_names[n], _results[n]) = (candidate, result);
@@ -81,19 +81,6 @@ public class DnsRepeatsBenchmarks
         }
 
         _next = next;
-    }
-
-    private static byte[] Query(string name)
-    {
-        var bytes = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
-        foreach (string label in name.Split('.'))
-        {
-            bytes.Add((byte)label.Length);
-            bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(label));
-        }
-
-        bytes.AddRange([0, 0, 1, 0, 1]);
-        return [.. bytes];
     }
 
     private sealed class Discard : IEventSink
