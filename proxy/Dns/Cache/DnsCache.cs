@@ -106,10 +106,8 @@ internal sealed class DnsCache(TimeProvider time)
             return;
         }
 
-        byte[] copy = message.ToArray();
-        BinaryPrimitives.WriteUInt16BigEndian(copy, 0);
-        long now = _time.GetUtcNow().UtcTicks;
-        Add(new Entry(key, copy, ttlOffsets, now, now + (ttl * TimeSpan.TicksPerSecond), []), settings, now);
+        long now = _time.GetUtcNow().UtcTicks; // the message's ID is kept, but every hit writes the asker's over it
+        Add(new Entry(key, message, ttlOffsets, now, now + (ttl * TimeSpan.TicksPerSecond), []), settings, now);
     }
 
     /// <summary>Adds or replaces the entry for its key; evicts when the cache is over its size.</summary>
@@ -173,13 +171,13 @@ internal sealed class DnsCache(TimeProvider time)
         private readonly int _keyBytes;
         private readonly int _messageBytes;
 
-        public Entry(string key, byte[] message, int[] ttlOffsets, long storedAt, long expiresAt, string[] aliases)
+        public Entry(string key, ReadOnlySpan<byte> message, int[] ttlOffsets, long storedAt, long expiresAt, string[] aliases)
         {
             _keyBytes = key.Length * sizeof(char);
             _messageBytes = message.Length;
             Data = new byte[_keyBytes + _messageBytes + (ttlOffsets.Length * sizeof(ushort))];
             MemoryMarshal.AsBytes(key.AsSpan()).CopyTo(Data);
-            message.CopyTo(Data, _keyBytes);
+            message.CopyTo(Data.AsSpan(_keyBytes));
             Span<ushort> offsets = MemoryMarshal.Cast<byte, ushort>(Data.AsSpan(_keyBytes + _messageBytes));
             for (int i = 0; i < ttlOffsets.Length; i++)
             {
