@@ -115,7 +115,14 @@ internal sealed class DnsRepeats : IDisposable
             else if (opening is null)
             {
                 // Made outside the lock; if another thread opens the same key meanwhile, this query counts into that.
-                opening = new Entry(DnsEvents.Create(r, name, client, protocol, time, latencyMs, clientText), hash);
+                FilterEvent first = DnsEvents.Create(r, name, client, protocol, time, latencyMs, clientText);
+                if (Volatile.Read(ref _count) >= MaxOpen)
+                {
+                    _pipeline.TryWrite(first); // the table is full: an event of its own
+                    return null;
+                }
+
+                opening = new Entry(first, hash);
             }
             else
             {

@@ -139,6 +139,27 @@ public sealed class DnsRepeatsTests : IDisposable
         Assert.Equal(2 * 7, _sink.Events.Count);     // 7 clients: the first of each, and one count
     }
 
+    [Fact]
+    public async Task PastMaxOpenKeys_ANewKeyIsAnEventOfItsOwn_EveryTime_WhileOpenOnesAreStillCounted()
+    {
+        (_, DnsResult result) = await _f.AskAsync(DnsPackets.Query("bet.example"));
+        for (int i = 0; i < DnsRepeats.MaxOpen + 5; i++)
+        {
+            _repeats.Record(result, $"n{i}.bet.example", ResolverFixture.Client, "udp", 0.1);
+        }
+
+        Assert.Equal(DnsRepeats.MaxOpen, _repeats.Open);
+        Assert.Equal(DnsRepeats.MaxOpen + 5, _sink.Events.Count);
+        _repeats.Record(result, $"n{DnsRepeats.MaxOpen + 3}.bet.example", ResolverFixture.Client, "udp", 0.1); // not open: its own event
+        _repeats.Record(result, "n5.bet.example", ResolverFixture.Client, "udp", 0.1);                          // open: counted
+        Assert.Equal(DnsRepeats.MaxOpen + 6, _sink.Events.Count);
+        _repeats.Stop();
+        FilterEvent counted = Assert.Single(_sink.Events, static e => e.Repeats is not null);
+        Assert.Equal(("n5.bet.example", 1), (counted.Host, counted.Repeats));
+        Assert.Equal(DnsRepeats.MaxOpen + 7, _sink.Events.Count);
+        Assert.Equal(0, _repeats.Open);
+    }
+
     private async Task Ask(string name, ushort type = 1, IPAddress? client = null, string protocol = "udp", double latency = 0)
     {
         (_, DnsResult result) = await _f.AskAsync(DnsPackets.Query(name, type), client: client);
