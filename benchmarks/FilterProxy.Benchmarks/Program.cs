@@ -8,9 +8,7 @@ using FilterProxy.Core.Policy;
 // Anything else goes to BenchmarkDotNet, e.g. `--filter *Evaluate*`.
 if (args.Length > 0 && args[0] == "memory")
 {
-    string dir = SyntheticLists.Directory2M;
-    string config = Path.Combine(dir, "filterproxy.json");
-    File.WriteAllText(config, SyntheticLists.Write(dir));
+    string config = SyntheticLists.WriteConfig2M();
     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     long before = GC.GetTotalMemory(forceFullCollection: true);
     var watch = Stopwatch.StartNew();

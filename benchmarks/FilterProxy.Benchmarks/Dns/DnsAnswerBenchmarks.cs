@@ -1,6 +1,5 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
 using FilterProxy.Dns;
 using FilterProxy.Dns.Cache;
@@ -31,11 +30,8 @@ public class DnsAnswerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string dir = Policy.SyntheticLists.Directory2M;
-        string config = Path.Combine(dir, "filterproxy.json");
-        File.WriteAllText(config, Policy.SyntheticLists.Write(dir));
         var env = new Dictionary<string, string> { ["FILTERPROXY__dns__rateLimitPerSecond"] = "0", ["FILTERPROXY__dns__upstreams__0"] = "127.0.0.1:9" };
-        PolicySnapshot snapshot = new PolicyLoader(null, TimeProvider.System).LoadAsync(config, env).GetAwaiter().GetResult();
+        PolicySnapshot snapshot = Policy.SyntheticLists.Load2M(env);
         var cache = new DnsCache(TimeProvider.System);
         var holder = new PolicySnapshotHolder(snapshot);
         FilterProxy.Identity.RequestIdentifier identifier = Identity

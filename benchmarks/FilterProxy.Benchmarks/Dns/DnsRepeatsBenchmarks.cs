@@ -1,6 +1,5 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using FilterProxy.Dns;
@@ -28,11 +27,8 @@ public class DnsRepeatsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string dir = Policy.SyntheticLists.Directory2M;
-        string config = Path.Combine(dir, "filterproxy.json");
-        File.WriteAllText(config, Policy.SyntheticLists.Write(dir));
         var env = new Dictionary<string, string> { ["FILTERPROXY__dns__rateLimitPerSecond"] = "0", ["FILTERPROXY__dns__repeatWindowSeconds"] = "300" };
-        PolicySnapshot snapshot = new PolicyLoader(null, TimeProvider.System).LoadAsync(config, env).GetAwaiter().GetResult();
+        PolicySnapshot snapshot = Policy.SyntheticLists.Load2M(env);
         var holder = new PolicySnapshotHolder(snapshot);
         var resolver = new DnsResolver(holder, new DnsCache(TimeProvider.System), new DnsRateLimiter(TimeProvider.System), new DnsUpstreams(TimeProvider.System),
             FilterProxy.Identity.RequestIdentifier.InMemory(holder, TimeProvider.System), TimeProvider.System);

@@ -15,9 +15,7 @@ public class BuildBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string dir = SyntheticLists.Directory2M;
-        _config = Path.Combine(dir, "filterproxy.json");
-        File.WriteAllText(_config, SyntheticLists.Write(dir));
+        _config = SyntheticLists.WriteConfig2M();
     }
 
     [Benchmark(Description = "build snapshot from 2M list lines")]

@@ -1,6 +1,5 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Benchmarks.Policy;
@@ -21,10 +20,7 @@ public class EvaluateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string dir = SyntheticLists.Directory2M;
-        string config = Path.Combine(dir, "filterproxy.json");
-        File.WriteAllText(config, SyntheticLists.Write(dir));
-        _snapshot = new PolicyLoader(null, TimeProvider.System).LoadAsync(config, new Dictionary<string, string>()).GetAwaiter().GetResult();
+        _snapshot = SyntheticLists.Load2M();
         _sealed = "https://www." + SyntheticLists.NameAt(0) + "/path/page.html?q=1";
         _gambling = "https://www." + SyntheticLists.NameAt(5 * (SyntheticLists.TotalDomains / SyntheticLists.ListCount)) + "/poker";
 

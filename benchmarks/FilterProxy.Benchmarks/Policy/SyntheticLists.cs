@@ -1,5 +1,7 @@
 using System.Text;
 using FilterProxy.Core.Categories;
+using FilterProxy.Core.Configuration;
+using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Benchmarks.Policy;
 
@@ -90,4 +92,16 @@ internal static class SyntheticLists
     }
 
     public static string Directory2M => Path.Combine(Path.GetTempPath(), "filterproxy-bench-lists-2m");
+
+    /// <summary>Writes the lists (once) and their configuration into <see cref="Directory2M"/>; returns the configuration's path.</summary>
+    public static string WriteConfig2M()
+    {
+        string config = Path.Combine(Directory2M, "filterproxy.json");
+        File.WriteAllText(config, Write(Directory2M));
+        return config;
+    }
+
+    /// <summary>The policy of the 2M-name lists, with configuration overrides as environment variables.</summary>
+    public static PolicySnapshot Load2M(Dictionary<string, string>? environment = null) =>
+        new PolicyLoader(null, TimeProvider.System).LoadAsync(WriteConfig2M(), environment ?? []).GetAwaiter().GetResult();
 }
