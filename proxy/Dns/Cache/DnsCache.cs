@@ -60,7 +60,7 @@ internal sealed class DnsCache(TimeProvider time)
             entry = shard.Find(hash);
         }
 
-        long now = _time.GetUtcNow().UtcTicks;
+        long now = entry is null ? 0 : _time.GetUtcNow().UtcTicks; // a miss needs no clock
         if (entry is null || !entry.Key.SequenceEqual(key) || now >= entry.ExpiresAt || entry.Message.Length > destination.Length)
         {
             Interlocked.Increment(ref Misses);
