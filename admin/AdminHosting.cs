@@ -4,6 +4,7 @@ using FilterProxy.Admin.Assets;
 using FilterProxy.Admin.Auth;
 using FilterProxy.Admin.Policy;
 using FilterProxy.Admin.Reviews;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
@@ -49,6 +50,8 @@ public static class AdminHosting
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.Directory, "keys")))
             .SetApplicationName("FilterProxy.Admin");
+        services.AddSingleton<AdminSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(AdminSignIn.Scheme).Configure<AdminSessions>(AdminSessions.Configure);
         services.AddAuthentication(AdminSignIn.Scheme).AddCookie(AdminSignIn.Scheme, o =>
         {
             o.Cookie.Name = "filterproxy-admin";

@@ -9,5 +9,8 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
+// Files this process creates hold personal data: owner-only from the first one.
+FilterProxy.Hosting.OwnerOnlyFiles.Apply();
+
 // No arguments: run the gateway. Otherwise a command: check, lists, run (see --help).
 return await CommandLine.RunAsync(args);

@@ -21,6 +21,7 @@ public sealed class PolicyLists(IPolicyAdmin policy, PolicyEvaluator evaluator)
         ["start"] = x.Start,
         ["end"] = x.End,
         ["requestedBy"] = x.RequestedBy,
+        ["teacher"] = x.Teacher,
         ["approvedBy"] = x.ApprovedBy,
         ["reason"] = x.Reason,
     };

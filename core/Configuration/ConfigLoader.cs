@@ -122,18 +122,98 @@ public static class ConfigLoader
 
         ApplyEnvironment(root, environment, errors);
         CheckKnownKeys(root, typeof(FilterProxyConfig), "", errors);
-        FilterProxyConfig? config;
-        try
+        // A value of the wrong type is reported, taken out, and the rest read again, so every such error (and every error
+        // the compiler finds in the rest) is reported in one pass, not only the first.
+        FilterProxyConfig? config = null;
+        for (int attempt = 0; attempt < 100 && config is null; attempt++)
         {
-            config = root.Deserialize<FilterProxyConfig>(s_json) ?? new FilterProxyConfig();
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(new ConfigError(ex.Path?.TrimStart('$', '.') ?? "", $"wrong type of value: {FirstSentence(ex.Message)}"));
-            config = null;
+            try
+            {
+                config = root.Deserialize<FilterProxyConfig>(s_json) ?? new FilterProxyConfig();
+            }
+            catch (JsonException ex)
+            {
+                string at = ex.Path?.TrimStart('$', '.') ?? "";
+                errors.Add(new ConfigError(at, $"wrong type of value: {FirstSentence(ex.Message)}"));
+                if (!RemoveAt(root, ex.Path))
+                {
+                    break;
+                }
+            }
         }
 
         return new LoadedConfig(config, path, baseDirectory, errors);
+    }
+
+    /// <summary>Removes the node a System.Text.Json path names (<c>$.http.scanMaxBytes</c>, <c>$.lists[2].name</c>); false if it cannot.</summary>
+    private static bool RemoveAt(JsonObject root, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return false;
+        }
+
+        var segments = new List<object>();
+        int i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                int end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                segments.Add(path[(i + 1)..end]);
+                i = end;
+            }
+            else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                int end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    return false;
+                }
+
+                segments.Add(path[(i + 2)..end]);
+                i = end + 2;
+            }
+            else if (path[i] == '[')
+            {
+                int end = path.IndexOf(']', i + 1);
+                if (end < 0 || !int.TryParse(path.AsSpan(i + 1, end - i - 1), out int index))
+                {
+                    return false;
+                }
+
+                segments.Add(index);
+                i = end + 1;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        JsonNode? node = root;
+        for (int s = 0; s < segments.Count - 1 && node is not null; s++)
+        {
+            node = segments[s] switch
+            {
+                string name when node is JsonObject o => o.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value,
+                int index when node is JsonArray a && index < a.Count => a[index],
+                _ => null,
+            };
+        }
+
+        switch (segments[^1])
+        {
+            case string last when node is JsonObject parent:
+                string? key = parent.Select(static p => p.Key).FirstOrDefault(k => string.Equals(k, last, StringComparison.OrdinalIgnoreCase));
+                return key is not null && parent.Remove(key);
+            case int index when node is JsonArray array && index < array.Count:
+                array.RemoveAt(index);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Applies <paramref name="overlay"/> over <paramref name="target"/>: objects merge key by key (names match case-insensitively), anything else replaces.</summary>

@@ -89,6 +89,9 @@ public sealed class HttpConfig
     public List<string>? PhraseLists { get; set; }
     public string? ContentModel { get; set; }
     public string? SearchModel { get; set; }
+    public List<string>? AllowInternalDestinations { get; set; }
+    public List<string>? RefuseDestinations { get; set; }
+    public bool? RefuseServiceHosts { get; set; }
 }
 
 public sealed class DnsConfig
@@ -134,6 +137,8 @@ public sealed class ProfileConfig
     public string? DefaultAction { get; set; }
     public List<string>? Allow { get; set; }
     public List<string>? Deny { get; set; }
+    public bool? BlockBareAddresses { get; set; }
+    public List<string>? AllowAddresses { get; set; }
 }
 
 public sealed class GroupConfig
@@ -161,7 +166,10 @@ public sealed class ExceptionConfig
     public string? Target { get; set; }
     public DateTimeOffset? Start { get; set; }
     public DateTimeOffset? End { get; set; }
+    /// <summary>The account that recorded the request (the admin UI fills in the signed-in account).</summary>
     public string? RequestedBy { get; set; }
+    /// <summary>The teacher (or class) it is for; free text, never compared with the approver.</summary>
+    public string? Teacher { get; set; }
     public string? ApprovedBy { get; set; }
     public string? Reason { get; set; }
 }

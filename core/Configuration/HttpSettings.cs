@@ -60,4 +60,15 @@ public sealed record HttpSettings
     public string? ContentModel { get; init; }
     /// <summary>A search-risk model trained with <c>classifier train --kind search</c> instead of the shipped one.</summary>
     public string? SearchModel { get; init; }
+
+    /// <summary>
+    /// Addresses the proxy may connect to although they are internal (loopback, link-local, the gateway's own or its
+    /// services' addresses). Empty by default: a pupil's device must never reach the gateway's admin port, its Redis or
+    /// anything else on the gateway through the proxy. The gateway's own listening ports stay refused even when listed.
+    /// </summary>
+    public IReadOnlyList<Networks.IpNetwork> AllowInternalDestinations { get; init; } = [];
+    /// <summary>Further networks the proxy never connects to (e.g. the school's management VLAN).</summary>
+    public IReadOnlyList<Networks.IpNetwork> RefuseDestinations { get; init; } = [];
+    /// <summary>Refuse the addresses of the services this gateway uses (event store, directory, mail server). On by default.</summary>
+    public bool RefuseServiceHosts { get; init; } = true;
 }

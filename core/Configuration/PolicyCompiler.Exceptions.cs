@@ -57,7 +57,7 @@ public static partial class PolicyCompiler
                 e.Add(new ConfigError($"{path}.requestedBy", "who asked for it must be recorded"));
             }
 
-            if (x.ApprovedBy is not null && string.Equals(x.ApprovedBy, x.RequestedBy, StringComparison.OrdinalIgnoreCase))
+            if (x.ApprovedBy is not null && string.Equals(x.ApprovedBy.Trim(), x.RequestedBy?.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 e.Add(new ConfigError($"{path}.approvedBy", "must be approved by someone other than the person who asked"));
             }
@@ -87,11 +87,12 @@ public static partial class PolicyCompiler
                 Target = x.Target!,
                 Start = x.Start!.Value,
                 End = x.End!.Value,
-                RequestedBy = x.RequestedBy!,
+                RequestedBy = x.RequestedBy!.Trim(),
+                Teacher = string.IsNullOrWhiteSpace(x.Teacher) ? null : x.Teacher.Trim(),
                 ApprovedBy = x.ApprovedBy,
                 Reason = x.Reason!,
                 Rule = new PolicyRule($"exception/{id}", DecisionReason.Exception,
-                    $"curriculum exception '{id}' for {scope} ({x.Reason}; asked by {x.RequestedBy}, {approval}; until {x.End:yyyy-MM-dd HH:mm}Z)", x.Target),
+                    $"curriculum exception '{id}' for {scope} ({x.Reason}; asked by {x.RequestedBy}{(string.IsNullOrWhiteSpace(x.Teacher) ? "" : $" for {x.Teacher}")}, {approval}; until {x.End:yyyy-MM-dd HH:mm}Z)", x.Target),
             };
             if (!rules.TryAdd(x.Target!, exception, out string? error))
             {

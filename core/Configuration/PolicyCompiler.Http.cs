@@ -54,8 +54,29 @@ public static partial class PolicyCompiler
         List<string> contentModel = Files(c.ContentModel is null ? null : [c.ContentModel], "contentModel");
         List<string> searchModel = Files(c.SearchModel is null ? null : [c.SearchModel], "searchModel");
 
+        List<Core.Networks.IpNetwork> NetworkList(List<string>? entries, string name)
+        {
+            var parsed = new List<Core.Networks.IpNetwork>();
+            for (int i = 0; i < (entries?.Count ?? 0); i++)
+            {
+                if (Core.Networks.IpNetwork.TryParse(entries![i], out Core.Networks.IpNetwork? n, out string? error))
+                {
+                    parsed.Add(n.Value);
+                }
+                else
+                {
+                    e.Add(new ConfigError($"http.{name}[{i}]", error!));
+                }
+            }
+
+            return parsed;
+        }
+
         return new HttpSettings
         {
+            AllowInternalDestinations = NetworkList(c.AllowInternalDestinations, "allowInternalDestinations"),
+            RefuseDestinations = NetworkList(c.RefuseDestinations, "refuseDestinations"),
+            RefuseServiceHosts = c.RefuseServiceHosts ?? true,
             ContentCheck = c.ContentCheck ?? true,
             NeverInterceptEntries = neverEntries,
             NeverIntercept = never.Build(),

@@ -38,8 +38,23 @@ public static partial class PolicyCompiler
             e.Add(new ConfigError($"{path}.onScanFailure", $"'{scanFailure}' is not one of: block, allow"));
         }
 
+        var allowAddresses = new List<Networks.IpNetwork>();
+        for (int i = 0; i < (p.AllowAddresses?.Count ?? 0); i++)
+        {
+            if (Networks.IpNetwork.TryParse(p.AllowAddresses![i], out Networks.IpNetwork? n, out string? error))
+            {
+                allowAddresses.Add(n.Value);
+            }
+            else
+            {
+                e.Add(new ConfigError($"{path}.allowAddresses[{i}]", error!));
+            }
+        }
+
         return new Profile
         {
+            BlockBareAddresses = p.BlockBareAddresses ?? false,
+            AllowAddresses = allowAddresses,
             Name = name,
             Description = p.Description ?? "",
             Blocked = blocked,

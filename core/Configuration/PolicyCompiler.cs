@@ -16,12 +16,18 @@ public static partial class PolicyCompiler
 {
     public static CompiledConfig Compile(LoadedConfig loaded)
     {
-        if (loaded.Config is null || loaded.Errors.Count > 0)
+        if (loaded.Config is null)
         {
             throw new ConfigException(loaded.Path ?? "built-in defaults", loaded.Errors);
         }
 
+        // Unknown keys and wrong types do not stop the check: the rest is compiled too, so every error comes in one pass.
         CompiledConfig? compiled = TryCompile(loaded.Config, loaded.BaseDirectory, loaded.Path, out IReadOnlyList<ConfigError> errors);
+        if (loaded.Errors.Count > 0)
+        {
+            throw new ConfigException(loaded.Path ?? "built-in defaults", [.. loaded.Errors, .. errors]);
+        }
+
         return compiled ?? throw new ConfigException(loaded.Path ?? "built-in defaults", errors);
     }
 
@@ -233,6 +239,8 @@ public static partial class PolicyCompiler
         DefaultAction = o.DefaultAction ?? b.DefaultAction,
         Allow = o.Allow ?? b.Allow,
         Deny = o.Deny ?? b.Deny,
+        BlockBareAddresses = o.BlockBareAddresses ?? b.BlockBareAddresses,
+        AllowAddresses = o.AllowAddresses ?? b.AllowAddresses,
     };
 
     private static bool IsValidName(string name) =>

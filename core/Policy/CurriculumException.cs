@@ -23,7 +23,10 @@ public sealed class CurriculumException
     public required string Target { get; init; }
     public required DateTimeOffset Start { get; init; }
     public required DateTimeOffset End { get; init; }
+    /// <summary>The account that recorded the request; the approver must be another account.</summary>
     public required string RequestedBy { get; init; }
+    /// <summary>The teacher it is for (free text).</summary>
+    public string? Teacher { get; init; }
     public string? ApprovedBy { get; init; }
     public required string Reason { get; init; }
     public required PolicyRule Rule { get; init; }

@@ -43,6 +43,9 @@ public readonly partial struct Decision
                         ? $"Allowed: nothing in the lists or rules of profile '{Profile.Name}' blocks it."
                         : $"Allowed: listed as {Categories}, which profile '{Profile.Name}' allows.");
                 break;
+            case DecisionReason.Address:
+                sb.Append($"Blocked: the request names a bare IP address instead of a site, and {Rule.Description}.");
+                break;
             case DecisionReason.Invalid:
                 sb.Append("Blocked: the host name could not be read, and unreadable requests are blocked for safety.");
                 break;

@@ -24,4 +24,6 @@ public enum DecisionReason : byte
     Default,
     /// <summary>The request could not be read (e.g. an invalid host name): blocked, fail closed.</summary>
     Invalid,
+    /// <summary>The request names a bare IP address, and the profile blocks those (after allow, before schedules and categories).</summary>
+    Address,
 }

@@ -8,7 +8,7 @@ public sealed partial class PolicySnapshot
 {
     /// <summary>
     /// The one evaluator HTTP, HTTPS and DNS share. Precedence, highest first:
-    /// sealed lists &gt; suspension &gt; exception &gt; deny &gt; allow &gt; schedule &gt; category &gt; default.
+    /// sealed lists &gt; suspension &gt; exception &gt; deny &gt; allow &gt; bare address &gt; schedule &gt; category &gt; default.
     /// Safe search is then applied to any allow. Allocation-free unless the host is an IDN.
     /// </summary>
     public Decision Evaluate(in FilterRequest request, DateTimeOffset now)
@@ -75,6 +75,12 @@ public sealed partial class PolicySnapshot
         if (profile.Allow.Find(host, isIp, scheme, path, ref all) is { } allow)
         {
             return WithSafeSearch(Plain(Verdict.Allow, DecisionReason.Allow, profile, group, categories, allow, fallback, now), host);
+        }
+
+        // 5b. A bare IP address, for a profile that blocks them: lists name sites, so an address goes round them.
+        if (isIp && profile.BlockBareAddresses && !profile.AllowsAddress(host))
+        {
+            return Plain(Verdict.Block, DecisionReason.Address, profile, group, categories, profile.AddressRule, fallback, now);
         }
 
         // 6. Schedules adjust which categories are blocked right now.

@@ -25,6 +25,33 @@ public sealed class Profile
     /// <summary>A walled garden: block whatever no list or rule allows.</summary>
     public bool DefaultBlock { get; init; }
     public IReadOnlyList<string> AllowEntries { get; init; } = [];
+    /// <summary>
+    /// Block requests that name a bare IP address instead of a host name (pupil profiles, by default): lists name sites,
+    /// so an address is a way round them. <see cref="AllowAddresses"/> are the addresses a school needs.
+    /// </summary>
+    public bool BlockBareAddresses { get; init; }
+    public IReadOnlyList<Networks.IpNetwork> AllowAddresses { get; init; } = [];
+    public PolicyRule AddressRule { get; private set; } = null!;
+
+    /// <summary>Whether an address literal (as prepared for lookup) is on <see cref="AllowAddresses"/>.</summary>
+    public bool AllowsAddress(ReadOnlySpan<char> address)
+    {
+        if (AllowAddresses.Count == 0 || !System.Net.IPAddress.TryParse(address, out System.Net.IPAddress? parsed))
+        {
+            return false;
+        }
+
+        UInt128 value = Networks.IpNetwork.ToUInt128(parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed);
+        foreach (Networks.IpNetwork n in AllowAddresses)
+        {
+            if (n.Contains(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
     public IReadOnlyList<string> DenyEntries { get; init; } = [];
 
     internal RuleSet<PolicyRule> Allow { get; init; } = RuleSet<PolicyRule>.Empty;
@@ -44,6 +71,7 @@ public sealed class Profile
         _categoryRules = Categories.Categories.All
             .Select(c => new PolicyRule($"{Name}/category/{c.Name}", DecisionReason.Category, $"profile '{Name}' blocks {c.Name}"))
             .ToArray();
+        AddressRule = new PolicyRule($"{Name}/bare-address", DecisionReason.Address, $"profile '{Name}' blocks requests that name a bare IP address instead of a site");
         DefaultRule = DefaultBlock
             ? new PolicyRule($"{Name}/default", DecisionReason.Default, $"profile '{Name}' blocks whatever is not allowed")
             : new PolicyRule($"{Name}/default", DecisionReason.Default, $"profile '{Name}' allows whatever is not blocked");

@@ -84,8 +84,8 @@ public static class Csv
     }
 
     /// <summary>
-    /// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted; a field starting with = + - or @ is
-    /// prefixed with ' so a spreadsheet never runs it as a formula (CSV injection).
+    /// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted; a field starting with = + - @, a tab
+    /// or a carriage return is prefixed with ' so a spreadsheet never runs it as a formula (CSV injection, OWASP).
     /// </summary>
     public static string Line(IReadOnlyList<string?> values)
     {
@@ -98,7 +98,7 @@ public static class Csv
             }
 
             string v = values[i] ?? "";
-            if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@')
+            if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
             {
                 v = "'" + v;
             }

@@ -45,7 +45,8 @@ internal sealed class AdminApp : IAsyncDisposable
                 "the admin UI runs on its own only against the gateways' Redis with a shared policy (events.store \"redis\", events.redis, events.sharedPolicy true); on a single node the gateway hosts it already")]);
         }
 
-        Directory.CreateDirectory(snapshot.Settings.DataDirectory);
+        FilterProxy.Core.Text.PrivateFiles.CreateDirectory(snapshot.Settings.DataDirectory);
+        FilterProxy.Core.Text.PrivateFiles.Tighten(snapshot.Settings.DataDirectory);
         var holder = new PolicySnapshotHolder(snapshot);
         ILoggerFactory loggers = EventStack.CreateLoggers();
         var keywords = new KeywordSource(loggers.CreateLogger<KeywordSource>());

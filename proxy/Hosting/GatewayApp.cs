@@ -10,6 +10,7 @@ using FilterProxy.Dns.Cache;
 using FilterProxy.Dns.Server;
 using FilterProxy.Events;
 using FilterProxy.Http;
+using FilterProxy.Http.Destinations;
 using FilterProxy.Identity;
 using FilterProxy.Tls;
 using FilterProxy.Core.Configuration;
@@ -53,7 +54,9 @@ internal sealed class GatewayApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayApp> StartAsync(string? configPath, IReadOnlyDictionary<string, string> environment, TextWriter banner, CancellationToken cancellationToken)
+    /// <param name="logs">Another place for the host's log lines besides the console (tests read what was logged).</param>
+    public static async Task<GatewayApp> StartAsync(string? configPath, IReadOnlyDictionary<string, string> environment, TextWriter banner, CancellationToken cancellationToken,
+        ILoggerProvider? logs = null)
     {
         string? path = ConfigLoader.Locate(configPath, environment);
         var context = new GatewayContext(path, environment);
@@ -65,7 +68,9 @@ internal sealed class GatewayApp : IAsyncDisposable
         PolicySnapshot snapshot = await loader.LoadAsync(path, environment, null, null, cancellationToken);
         long loadMilliseconds = watch.ElapsedMilliseconds;
         PolicyReloader.ReleaseListBuildMemory();
-        Directory.CreateDirectory(snapshot.Settings.DataDirectory);
+        // Personal data lives here: owner-only, and whatever an older version left readable is tightened.
+        FilterProxy.Core.Text.PrivateFiles.CreateDirectory(snapshot.Settings.DataDirectory);
+        FilterProxy.Core.Text.PrivateFiles.Tighten(snapshot.Settings.DataDirectory);
         var holder = new PolicySnapshotHolder(snapshot);
         ILoggerFactory eventLoggers = EventStack.CreateLoggers();
         var keywords = new KeywordSource(eventLoggers.CreateLogger<KeywordSource>(), FilterProxy.Admin.Keywords.SchoolKeywords.FilePath(AdminDirectory(snapshot.Settings.DataDirectory)));
@@ -101,6 +106,11 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         ListenOptions? adminListener = null;
         List<ListenOptions> proxyListeners = [];
         // Kestrel runs request code on its socket threads (no hop through the thread pool): all of it is non-blocking,
@@ -166,9 +176,11 @@ internal sealed class GatewayApp : IAsyncDisposable
         string? doh = addresses.FirstOrDefault(static a => a.StartsWith("https:", StringComparison.Ordinal));
         var adminUri = new Uri(Local(address));
         IPEndPoint[] proxyEndPoints = [.. proxyListeners.Select(static l => l.IPEndPoint!)];
-        app.Services.GetRequiredService<ProxyEndpoints>().Set(proxyEndPoints.Select(static e => e.Port));
         Uri? dohUri = doh is null ? null : new Uri(Local(doh) + DohEndpoint.Path);
         IPEndPoint dnsEndPoint = app.Services.GetRequiredService<DnsServerService>().EndPoint!;
+        // The proxy never connects to these on this machine: a loop, or a pupil's way into the admin UI.
+        app.Services.GetRequiredService<GatewayAddresses>().SetPorts(
+            [.. proxyEndPoints.Select(static e => e.Port), admin.Port, dnsEndPoint.Port, dohUri?.Port ?? 0]);
         await StartupBanner.WriteAsync(banner, holder.Current, path, address, adminUri, dnsEndPoint, dohUri, ca.CertificatePath, loadMilliseconds, proxyEndPoints, events,
             AdminAccounts(app.Services));
         return new GatewayApp(app, adminUri, dohUri, proxyEndPoints);

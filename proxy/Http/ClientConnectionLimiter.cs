@@ -5,8 +5,11 @@ using FilterProxy.Core.Policy;
 namespace FilterProxy.Http;
 
 /// <summary>Caps open proxy connections per client address (http.maxConnectionsPerClient), so one device cannot starve the rest.</summary>
-internal sealed class ClientConnectionLimiter(PolicySnapshotHolder snapshots)
+internal sealed class ClientConnectionLimiter(PolicySnapshotHolder snapshots, TimeProvider time)
 {
+    /// <summary>The warning about refused connections, at most once per 10 seconds.</summary>
+    public Hosting.LogThrottle Warnings { get; } = new(time);
+
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
     private long _refused;
 

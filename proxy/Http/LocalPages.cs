@@ -10,7 +10,8 @@ namespace FilterProxy.Http;
 /// (<c>/school-ca.crt</c> PEM, <c>/school-ca.cer</c> DER) with install instructions (<c>/ca</c>), and the block
 /// page's feedback action. Anything else addressed to the proxy itself gets a 400 that says how to use it.
 /// </summary>
-internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertificateAuthority authority, IEventSink events, FilterProxy.Identity.RequestIdentifier identifier)
+internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertificateAuthority authority, IEventSink events, FilterProxy.Identity.RequestIdentifier identifier,
+    BlockPages.RecentBlocks recentBlocks, Hosting.FeedbackRateLimiter limiter)
 {
     public const int MaxNoteLength = 1000;
 
@@ -45,9 +46,21 @@ internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertifica
             "the school certificate for HTTPS is at /ca.\n");
     }
 
-    /// <summary>The block page's two actions: "please review" (over-blocking) and "report" (something got through).</summary>
+    /// <summary>
+    /// The block page's two actions: "please review" (over-blocking) and "report" (something got through). A review names
+    /// the block page's reference, and the site comes from that block (the form's url field is only the pupil's word);
+    /// a report names what got through. Rate-limited per client (<see cref="Hosting.FeedbackRateLimiter"/>).
+    /// </summary>
     public async Task FeedbackAsync(HttpContext context, IPAddress? client, DateTimeOffset now)
     {
+        if (client is not null && !limiter.TryAcquire(client))
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "60";
+            await context.Response.WriteAsync("Too many requests from this device: wait a minute and try again.\n");
+            return;
+        }
+
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
@@ -69,8 +82,17 @@ internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertifica
 
         string action = form["action"].ToString() == "report" ? "report" : "review";
         string? note = form["note"].ToString() is { Length: > 0 } n ? n[..Math.Min(n.Length, MaxNoteLength)] : null;
-        string url = form["url"].ToString();
         string reference = form["ref"].ToString();
+        string url = form["url"].ToString();
+        string? host = Uri.TryCreate(url, UriKind.Absolute, out Uri? u) ? u.Host : null;
+        if (action == "review")
+        {
+            // What was blocked is what the reference names; a review with an unknown reference names no site.
+            BlockPages.BlockInfo? blocked = recentBlocks.Find(reference);
+            host = blocked?.Host;
+            url = blocked?.Url ?? url; // with an unknown reference: shown as the pupil wrote it, never turned into an entry
+        }
+
         PolicySnapshot snapshot = snapshots.Current;
         FilterProxy.Core.Identity.ClientIdentity who = client is null ? FilterProxy.Core.Identity.ClientIdentity.Unknown : identifier.ForQuery(client, snapshot);
         events.TryWrite(new FilterEvent
@@ -87,7 +109,7 @@ internal sealed class LocalPages(PolicySnapshotHolder snapshots, SchoolCertifica
             Vulnerable = who.Vulnerable ? true : null,
             Profile = who.Profile ?? snapshot.ProfileFor(client).Name,
             Method = "POST",
-            Host = Uri.TryCreate(url, UriKind.Absolute, out Uri? u) ? u.Host : null,
+            Host = host,
             Url = HttpEvents.Bound(url),
             Verdict = action == "report" ? "report" : "review-requested",
             Reason = action,

@@ -9,8 +9,8 @@ internal static partial class HttpLog
     [LoggerMessage(20, LogLevel.Information, "HTTP proxy listening on {Endpoints}")]
     public static partial void Listening(ILogger logger, string endpoints);
 
-    [LoggerMessage(21, LogLevel.Warning, "A client reached the per-client connection cap ({Limit}); its new connections are refused until some close")]
-    public static partial void ConnectionCap(ILogger logger, int limit);
+    [LoggerMessage(21, LogLevel.Warning, "A client reached the per-client connection cap ({Limit}); its new connections are refused until some close ({Suppressed} more refusals in the last 10 s not logged)")]
+    public static partial void ConnectionCap(ILogger logger, int limit, long suppressed);
 
     [LoggerMessage(22, LogLevel.Warning, "Interception failed (the client refused the school certificate: {Reason}); that host is spliced for {Minutes} minutes. See the event store for which host.")]
     public static partial void InterceptionFailed(ILogger logger, string reason, double minutes);

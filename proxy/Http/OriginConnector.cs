@@ -1,15 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
 using FilterProxy.Core.Policy;
+using FilterProxy.Http.Destinations;
 
 namespace FilterProxy.Http;
 
 /// <summary>
 /// Opens TCP connections to origins for tunnels and the forwarder: to the original destination of a
 /// transparently redirected connection; else to the gateway's local DNS names (dns.localNames, so the proxy and
-/// the DNS server agree); else to what the system resolver says. Refuses the gateway's own proxy ports (a loop).
+/// the DNS server agree); else to what the system resolver says. Every address is put to the
+/// <see cref="DestinationGuard"/> before it is connected to: the gateway's own services, loopback and other internal
+/// addresses are refused however the host was spelt (<see cref="DestinationRefusedException"/>).
 /// </summary>
-internal sealed class OriginConnector(PolicySnapshotHolder snapshots, ProxyEndpoints own)
+internal sealed class OriginConnector(PolicySnapshotHolder snapshots, DestinationGuard guard)
 {
     public async Task<Socket> ConnectAsync(string host, int port, IPEndPoint? original, CancellationToken cancellationToken)
     {
@@ -19,17 +22,9 @@ internal sealed class OriginConnector(PolicySnapshotHolder snapshots, ProxyEndpo
             addresses = [original.Address];
             port = original.Port;
         }
-        else if (IPAddress.TryParse(host, out IPAddress? literal))
-        {
-            addresses = [literal];
-        }
-        else if (snapshots.Current.Settings.Dns.LocalNames.TryGetValue(host.TrimEnd('.'), out IReadOnlyList<IPAddress>? local))
-        {
-            addresses = [.. local];
-        }
         else
         {
-            addresses = await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken);
+            addresses = await ResolveAsync(host, cancellationToken);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -37,9 +32,10 @@ internal sealed class OriginConnector(PolicySnapshotHolder snapshots, ProxyEndpo
         Exception? last = null;
         foreach (IPAddress address in addresses)
         {
-            if (own.IsOwn(address, port))
+            if (guard.Refusal(address, port) is { } refusal)
             {
-                throw new SocketException((int)SocketError.ConnectionRefused, "that is this gateway's own proxy port (a loop)");
+                last ??= new DestinationRefusedException($"FilterProxy does not connect to {address} port {port}: {refusal}");
+                continue;
             }
 
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -66,22 +62,25 @@ internal sealed class OriginConnector(PolicySnapshotHolder snapshots, ProxyEndpo
 
         throw last ?? new SocketException((int)SocketError.HostNotFound, $"{host} has no address");
     }
-}
 
-/// <summary>The gateway's own listening ports, filled in once Kestrel has bound them.</summary>
-internal sealed class ProxyEndpoints
-{
-    private volatile int[] _ports = [];
-
-    public void Set(IEnumerable<int> ports) => _ports = [.. ports.Distinct()];
-
-    public bool IsOwn(IPAddress address, int port)
+    /// <summary>A host's addresses: an address literal in any spelling the system accepts, a local name, or the system resolver's answer.</summary>
+    public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        if (Array.IndexOf(_ports, port) < 0)
+        string bare = host.Trim('[', ']');
+        if (IPAddress.TryParse(bare, out IPAddress? literal))
         {
-            return false;
+            return [literal];
         }
 
-        return IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+        if (snapshots.Current.Settings.Dns.LocalNames.TryGetValue(bare.TrimEnd('.'), out IReadOnlyList<IPAddress>? local))
+        {
+            return [.. local];
+        }
+
+        return await System.Net.Dns.GetHostAddressesAsync(bare, cancellationToken);
     }
+
+    /// <summary>Why a literal address target is refused (null for names and allowed addresses): lets CONNECT refuse before it answers 200.</summary>
+    public string? RefusalOfLiteral(string host, int port) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal) ? guard.Refusal(literal, port) : null;
 }

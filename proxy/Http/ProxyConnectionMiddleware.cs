@@ -45,7 +45,11 @@ internal sealed class ProxyConnectionMiddleware(
 
         if (!limiter.TryAcquire(client))
         {
-            HttpLog.ConnectionCap(logger, snapshots.Current.Settings.Http.MaxConnectionsPerClient);
+            if (limiter.Warnings.ShouldLog(out long suppressed))
+            {
+                HttpLog.ConnectionCap(logger, snapshots.Current.Settings.Http.MaxConnectionsPerClient, suppressed);
+            }
+
             await RefuseAsync(connection, 429, "Too Many Requests", "Too many open connections from this device.");
             return;
         }

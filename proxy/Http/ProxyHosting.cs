@@ -3,7 +3,9 @@ using FilterProxy.Classifier.Model;
 using FilterProxy.Classifier.Phrases;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Content;
+using FilterProxy.Http.BlockPages;
 using FilterProxy.Http.Content;
+using FilterProxy.Http.Destinations;
 using FilterProxy.Http.Forwarding;
 using FilterProxy.Http.Tunnels;
 using FilterProxy.Tls;
@@ -17,7 +19,9 @@ internal static class ProxyHosting
     public static void AddFilterProxyHttp(this IServiceCollection services, HttpSettings settings)
     {
         services.AddSingleton<ClientConnectionLimiter>();
-        services.AddSingleton<ProxyEndpoints>();
+        services.AddSingleton<GatewayAddresses>();
+        services.AddSingleton<ServiceHosts>();
+        services.AddSingleton<DestinationGuard>();
         services.AddSingleton<OriginConnector>();
         services.AddSingleton<LeafCertificateCache>();
         services.AddSingleton<InterceptFallback>();
@@ -27,6 +31,8 @@ internal static class ProxyHosting
         services.AddSingleton<ContentInspector>();
         services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
         services.AddSingleton<LocalPages>();
+        services.AddSingleton<RecentBlocks>();
+        services.AddSingleton<Hosting.FeedbackRateLimiter>();
         services.AddSingleton<ProxyRequestHandler>();
     }
 

@@ -25,6 +25,7 @@ internal sealed class ProxyRequestHandler(
     ISearchRiskScorer searchRisk,
     RequestIdentifier identifier,
     PortalPages portal,
+    RecentBlocks recentBlocks,
     TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
@@ -104,7 +105,7 @@ internal sealed class ProxyRequestHandler(
         }
 
         string? searchTerm = SearchTerms.Extract(target.Host, target.PathAndQuery);
-        bool doh = DohDetector.IsDnsOverHttps(context.Request);
+        bool doh = DohDetector.IsDnsOverHttps(context.Request) || await PostedDnsQueryAsync(context.Request);
         bool dohBlocked = doh && !decision.IsBlocked && decision.Profile.Blocked.Contains(Category.DnsOverHttps);
         string reference = origin.Reference;
         var record = new EventDraft(origin, target, searchTerm, connection.Intercepted is not null);
@@ -117,6 +118,7 @@ internal sealed class ProxyRequestHandler(
             string? category = dohBlocked ? Categories.Info(Category.DnsOverHttps).Title : decision.Category is { } c ? Categories.Info(c).Title : null;
             string rule = dohBlocked ? "dns-over-https/request" : decision.Rule.Id;
             var info = new BlockInfo(BlockKind.Policy, reference, target.Url, target.Host, category, rule, explanation, decision.Profile.Name);
+            recentBlocks.Add(info);
             await BlockPage.WriteAsync(context, info, now);
             Emit(record, decision, HttpEvents.KindOf(decision, true, doh, searchTerm), "block", dohBlocked ? "doh-request" : HttpEvents.Reason(decision), rule, info.Status, null, null);
             return;
@@ -130,30 +132,88 @@ internal sealed class ProxyRequestHandler(
             SafeSearchRewrite.Headers(decision, target.Host, evaluator.Snapshot.Settings.Http),
             decision.Profile,
             target.Host,
-            Scan: evaluator.Snapshot.Settings.Http.ContentCheck);
+            Scan: evaluator.Snapshot.Settings.Http.ContentCheck)
+        {
+            BlockDnsAnswers = decision.Profile.Blocked.Contains(Category.DnsOverHttps),
+        };
         ForwardResult result = await forwarder.ForwardAsync(context, forward);
         if (result.Failure is { } failure)
         {
+            if (failure == BlockKind.DnsOverHttps)
+            {
+                var dohInfo = new BlockInfo(failure, reference, target.Url, target.Host, Categories.Info(Category.DnsOverHttps).Title, "dns-over-https/response", $"{result.FailureDetail}; profile '{decision.Profile.Name}' blocks it.", decision.Profile.Name);
+                recentBlocks.Add(dohInfo);
+                await BlockPage.WriteAsync(context, dohInfo, now);
+                Emit(record, decision, EventKind.Circumvention, "block", "doh-response", dohInfo.Rule!, dohInfo.Status, null, result.FailureDetail);
+                return;
+            }
+
             bool content = failure == BlockKind.Content;
             string? category = result.ContentBlock is { } score ? Categories.Info(score.Category).Title : null;
-            string rule = content ? $"{decision.Profile.Name}/content" : $"upstream/{failure.ToString().ToLowerInvariant()}";
+            string rule = content ? $"{decision.Profile.Name}/content"
+                : failure == BlockKind.Internal ? "http/internal-destination"
+                : $"upstream/{failure.ToString().ToLowerInvariant()}";
             string explanation = content
                 ? $"Blocked for what the page says: {result.FailureDetail}."
                 : failure == BlockKind.Certificate
                     ? $"The website's security certificate is not valid ({result.FailureDetail})."
-                    : $"{result.FailureDetail}.";
+                    : failure == BlockKind.Internal
+                        ? $"{result.FailureDetail}. The web filter never connects to the gateway itself or to internal addresses."
+                        : $"{result.FailureDetail}.";
             var info = new BlockInfo(failure, reference, target.Url, target.Host, category, rule, explanation, decision.Profile.Name);
             if (!context.Response.HasStarted)
             {
+                if (info.Status == StatusCodes.Status403Forbidden)
+                {
+                    recentBlocks.Add(info);
+                }
+
                 await BlockPage.WriteAsync(context, info, now);
             }
 
-            string reason = content ? "content" : failure == BlockKind.Certificate ? "upstream-certificate" : "upstream-error";
-            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), content || failure == BlockKind.Certificate ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail);
+            string reason = content ? "content" : failure switch
+            {
+                BlockKind.Certificate => "upstream-certificate",
+                BlockKind.Internal => "internal-destination",
+                _ => "upstream-error",
+            };
+            bool blocked = content || failure is BlockKind.Certificate or BlockKind.Internal;
+            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), blocked ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail);
             return;
         }
 
         Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes);
+    }
+
+    /// <summary>
+    /// A small POST whose body is a DNS query (DNS-over-HTTPS sent as application/octet-stream or with no type): the
+    /// body is buffered so it is still forwarded whole when it is not.
+    /// </summary>
+    private static async ValueTask<bool> PostedDnsQueryAsync(HttpRequest request)
+    {
+        if (!DohDetector.MayCarryQuery(request))
+        {
+            return false;
+        }
+
+        request.EnableBuffering(DohDetector.MaxQueryBody);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DohDetector.MaxQueryBody + 1);
+        try
+        {
+            int total = 0;
+            int n;
+            while (total < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(total), request.HttpContext.RequestAborted)) > 0)
+            {
+                total += n;
+            }
+
+            request.Body.Position = 0;
+            return total <= DohDetector.MaxQueryBody && DohDetector.IsDnsQuery(buffer.AsSpan(0, total));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Hands the request's event to the pipeline (after the response); a search term is scored for safeguarding risk here.</summary>

@@ -11,10 +11,17 @@ public sealed partial class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    private readonly CookieContainer _cookies = new();
+    private readonly Uri _admin;
+
     public AdminClient(Uri admin)
     {
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = admin };
+        _admin = admin;
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = admin };
     }
+
+    /// <summary>A cookie this client holds (e.g. the session cookie, to replay it after sign-out).</summary>
+    public string? Cookie(string name) => _cookies.GetCookies(_admin)[name]?.Value;
 
     public static async Task<AdminClient> SignInAsync(Uri admin, string userName, string password = AdminFixture.Password)
     {

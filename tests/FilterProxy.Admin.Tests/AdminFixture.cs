@@ -19,6 +19,8 @@ public sealed class AdminFixture : IAsyncLifetime
     public string ProxyUrl => $"http://{App.ProxyEndPoint}";
     public string DataDirectory => Path.Combine(_dir.Path, "data");
     public AdminAccountStore Accounts => App.Services.GetRequiredService<AdminAccountStore>();
+    /// <summary>Every line the gateway logged.</summary>
+    public CapturingLogs Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -34,7 +36,7 @@ public sealed class AdminFixture : IAsyncLifetime
               "groups": { "juniors": { "profile": "ks2", "networks": [ "127.0.0.0/8" ] } } }
             """);
         Dictionary<string, string> env = GatewayTestEnvironment.With(("FILTERPROXY_TEST_ADMIN_ITERATIONS", "10000"));
-        App = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None);
+        App = await GatewayApp.StartAsync(config, env, TextWriter.Null, CancellationToken.None, Logs);
     }
 
     /// <summary>An account made directly in the store (the browser test makes the first one through setup).</summary>

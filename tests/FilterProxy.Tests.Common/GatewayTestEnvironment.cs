@@ -6,7 +6,18 @@ namespace FilterProxy.Tests.Common;
 /// </summary>
 public static class GatewayTestEnvironment
 {
-    public static readonly IReadOnlyDictionary<string, string> Loopback = new Dictionary<string, string>
+    /// <summary>
+    /// As <see cref="Strict"/>, and the proxy may connect to 127.0.0.0/8 and ::1 (<c>http.allowInternalDestinations</c>):
+    /// the tests' origins live on loopback. The gateway's own ports stay refused whatever is allowed.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Loopback = new Dictionary<string, string>(Strict())
+    {
+        ["FILTERPROXY__http__allowInternalDestinations__0"] = "127.0.0.0/8",
+        ["FILTERPROXY__http__allowInternalDestinations__1"] = "::1/128",
+    };
+
+    /// <summary>Free loopback ports, and the proxy's default refusal of loopback and other internal destinations kept.</summary>
+    public static Dictionary<string, string> Strict() => new()
     {
         ["FILTERPROXY__listen__address"] = "127.0.0.1",
         ["FILTERPROXY__listen__adminPort"] = "0",

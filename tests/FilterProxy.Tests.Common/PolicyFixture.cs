@@ -25,14 +25,7 @@ public static class PolicyFixture
     {
         using var dir = new TempDirectory();
         string path = dir.File("filterproxy.json", configJson);
-        LoadedConfig loaded = ConfigLoader.Load(path, environment ?? NoEnvironment);
-        if (!loaded.IsValid)
-        {
-            return loaded.Errors;
-        }
-
-        PolicyCompiler.TryCompile(loaded.Config!, loaded.BaseDirectory, path, out IReadOnlyList<ConfigError> errors);
-        return errors;
+        return PolicyCompiler.Check(ConfigLoader.Load(path, environment ?? NoEnvironment)); // what `check` and a start report
     }
 
     public static Decision Check(this PolicySnapshot snapshot, string url, string? profile = null, string? client = null, DateTimeOffset? at = null, string? user = null)

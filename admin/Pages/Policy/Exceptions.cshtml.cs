@@ -23,7 +23,7 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
     {
     }
 
-    public async Task<IActionResult> OnPostAskAsync(string? target, string? scope, string? start, string? end, string? reason, string? requestedBy, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAskAsync(string? target, string? scope, string? start, string? end, string? reason, string? teacher, CancellationToken cancellationToken)
     {
         if (!await MayAsync(AdminPolicies.Technician))
         {
@@ -36,6 +36,8 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
         }
 
         string id = $"exc-{Now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..4]}";
+        // The requester is the signed-in account, never a name typed into the form: the approver is compared with it.
+        string requester = User.Identity!.Name!;
         var request = new JsonObject
         {
             ["id"] = id,
@@ -43,7 +45,8 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
             ["target"] = target?.Trim(),
             ["start"] = from,
             ["end"] = until,
-            ["requestedBy"] = requestedBy?.Trim(),
+            ["requestedBy"] = requester,
+            ["teacher"] = string.IsNullOrWhiteSpace(teacher) ? null : teacher.Trim(),
             ["reason"] = reason?.Trim(),
         };
         IReadOnlyList<string> errors = await lists.SetExceptionsAsync([.. lists.Exceptions, request], $"exception {id} asked for", cancellationToken);
@@ -53,7 +56,7 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
         }
 
         await store.AppendAuditAsync(new AuditRecord(time.GetUtcNow(), User.Actor(), "exception.requested", "exception/" + id,
-            $"{target} for {kind} {name}, {from:yyyy-MM-dd HH:mm}–{until:yyyy-MM-dd HH:mm} UTC, asked by {requestedBy}: {reason}"), cancellationToken);
+            $"{target} for {kind} {name}, {from:yyyy-MM-dd HH:mm}–{until:yyyy-MM-dd HH:mm} UTC, asked by {requester}{(string.IsNullOrWhiteSpace(teacher) ? "" : $" for {teacher.Trim()}")}: {reason}"), cancellationToken);
         Done = $"Exception {id} recorded; it applies once a senior leader approves it.";
         return Page();
     }
@@ -73,7 +76,7 @@ public sealed class ExceptionsModel(PolicyLists lists, PolicyEvaluator evaluator
         string approver = User.Identity!.Name!;
         if (string.Equals(approver, pending.RequestedBy, StringComparison.OrdinalIgnoreCase))
         {
-            return Failed("an exception must be approved by someone other than the person who asked");
+            return Failed("an exception must be approved by someone other than the account that asked for it");
         }
 
         IReadOnlyList<string> errors = await lists.SetExceptionsAsync(

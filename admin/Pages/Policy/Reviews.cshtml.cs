@@ -38,6 +38,10 @@ public sealed class ReviewsModel(ReviewQueue queue, PolicyChangeService changes,
         {
             Fail("the request names no site or no known profile; change the profile by hand");
         }
+        else if (FilterProxy.Core.Domains.PublicSuffixes.IsPublicSuffix(host))
+        {
+            Fail($"'{host}' is a top-level domain or public suffix: an entry for it would cover every site beneath it; change the profile by hand");
+        }
         else
         {
             ProfileForm form = ProfileForm.From(profile);

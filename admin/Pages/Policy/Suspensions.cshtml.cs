@@ -32,7 +32,7 @@ public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluato
 
         var entry = new JsonObject { ["user"] = user, ["client"] = client, ["from"] = Now, ["until"] = end, ["reason"] = reason?.Trim(), ["by"] = User.Identity!.Name };
         string who = user ?? client!;
-        if (await ApplyAsync([.. lists.Suspensions, entry], $"suspension of {who}", cancellationToken))
+        if (await ApplyAsync([.. lists.Suspensions, entry], "a suspension was added (who: in the audit trail)", cancellationToken))
         {
             await store.AppendAuditAsync(new AuditRecord(Now, User.Actor(), "suspension.added", (user is null ? "client/" : "user/") + who, $"until {end:yyyy-MM-dd HH:mm} UTC: {reason}"), cancellationToken);
             Done = $"{who} is suspended until {end:yyyy-MM-dd HH:mm} UTC.";
@@ -58,7 +58,7 @@ public sealed class SuspensionsModel(PolicyLists lists, PolicyEvaluator evaluato
             all[index]["until"] = Now;
         }
 
-        if (await ApplyAsync(all, $"suspension of {who} lifted", cancellationToken))
+        if (await ApplyAsync(all, "a suspension was lifted (who: in the audit trail)", cancellationToken))
         {
             await store.AppendAuditAsync(new AuditRecord(Now, User.Actor(), "suspension.lifted", "suspension/" + who, null), cancellationToken);
             Done = $"{who}'s suspension is lifted.";

@@ -18,7 +18,7 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable
 
     public static async Task<SqliteSessionStore> OpenAsync(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FilterProxy.Core.Text.PrivateFiles.PrepareDatabase(path); // who is signed in where: owner only, side files included
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await c.OpenAsync().ConfigureAwait(false);
         await using (SqliteCommand cmd = c.CreateCommand())
@@ -29,11 +29,6 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable
                 CREATE TABLE IF NOT EXISTS sessions (client TEXT PRIMARY KEY, ends INTEGER NOT NULL, doc TEXT NOT NULL);
                 """;
             await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         return new SqliteSessionStore(c);

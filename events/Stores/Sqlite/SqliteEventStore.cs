@@ -30,7 +30,7 @@ public sealed partial class SqliteEventStore : IEventStore
 
     public static async Task<SqliteEventStore> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        FilterProxy.Core.Text.PrivateFiles.PrepareDatabase(path); // personal data: owner only, side files included
         string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Cache = SqliteCacheMode.Private, Pooling = true }.ToString();
         var writer = new SqliteConnection(connectionString);
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -44,11 +44,6 @@ public sealed partial class SqliteEventStore : IEventStore
                 await ExecAsync(writer, SqliteSchema.AddLayout, cancellationToken).ConfigureAwait(false);
             }
         }
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // personal data: owner only
-        }
-
         return new SqliteEventStore(path, writer, connectionString);
     }
 

@@ -12,6 +12,10 @@ internal enum BlockKind : byte
     Unreachable,
     /// <summary>The site did not answer in time.</summary>
     Timeout,
+    /// <summary>The address is the gateway's own or another internal one the proxy never connects to.</summary>
+    Internal,
+    /// <summary>The origin answered with DNS (DNS-over-HTTPS), which the profile blocks.</summary>
+    DnsOverHttps,
 }
 
 /// <summary>What a block page says: what was blocked, why (category, rule), and the reference to quote.</summary>
@@ -19,7 +23,7 @@ internal sealed record BlockInfo(BlockKind Kind, string Reference, string Url, s
 {
     public int Status => Kind switch
     {
-        BlockKind.Policy or BlockKind.Content => 403,
+        BlockKind.Policy or BlockKind.Content or BlockKind.Internal or BlockKind.DnsOverHttps => 403,
         BlockKind.Timeout => 504,
         _ => 502,
     };

@@ -48,10 +48,11 @@ internal static class BlockPage
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         (string heading, string friendly) = info.Kind switch
         {
-            BlockKind.Policy => ("This page is blocked", "This website is not available at school. If you think that is a mistake, ask your teacher, or press the button below to ask for it to be checked."),
+            BlockKind.Policy or BlockKind.DnsOverHttps => ("This page is blocked", "This website is not available at school. If you think that is a mistake, ask your teacher, or press the button below to ask for it to be checked."),
             BlockKind.Content => ("This page is blocked", "Something on this page is not right for school, so it has been stopped. If you think that is a mistake, ask your teacher, or press the button below."),
             BlockKind.Certificate => ("This website is not safe to open", "The website's security certificate is not valid, so the connection was stopped to keep you safe. Please tell your teacher."),
             BlockKind.Timeout => ("This website is not answering", "The website took too long to answer. Try again in a little while."),
+            BlockKind.Internal => ("This address is blocked", "This address belongs to the school's own network equipment, which cannot be reached through the web filter."),
             _ => ("This website cannot be reached", "The website could not be found or would not connect. Check the address, or try again later."),
         };
         var sb = new StringBuilder(4096);

@@ -10,7 +10,11 @@ using Microsoft.Extensions.Primitives;
 namespace FilterProxy.Http.Forwarding;
 
 /// <summary>What to send upstream for one request.</summary>
-internal readonly record struct ForwardRequest(Uri Uri, string Authority, IPEndPoint? OriginalDestination, IEnumerable<KeyValuePair<string, string>> ExtraHeaders, Profile Profile, string Host, bool Scan);
+internal readonly record struct ForwardRequest(Uri Uri, string Authority, IPEndPoint? OriginalDestination, IEnumerable<KeyValuePair<string, string>> ExtraHeaders, Profile Profile, string Host, bool Scan)
+{
+    /// <summary>Refuse a DNS-over-HTTPS answer (by its media type) before anything of it reaches the client.</summary>
+    public bool BlockDnsAnswers { get; init; }
+}
 
 /// <summary>
 /// Forwards one client request to its origin in YARP's style: copy the request (minus hop-by-hop headers) with
@@ -55,8 +59,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
                 return await UpgradeAsync(context, upgradeFeature!, response);
             }
 
-            Stream body = await response.Content.ReadAsStreamAsync(aborted);
             string? mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (forward.BlockDnsAnswers && Search.DohDetector.IsDnsResponseType(mediaType))
+            {
+                return ForwardResult.Failed(BlockKind.DnsOverHttps, $"{forward.Host} answered with DNS ({mediaType}): DNS-over-HTTPS goes around the school's DNS filtering");
+            }
+
+            Stream body = await response.Content.ReadAsStreamAsync(aborted);
             Core.Content.ContentKind? kind = forward.Scan && !HttpMethods.IsHead(context.Request.Method) && (int)response.StatusCode is >= 200 and < 300
                 ? ContentInspector.KindOf(mediaType)
                 : null;
@@ -90,7 +99,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
 
         if (!upgrade && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
-            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null; // read-only once the DoH check has buffered a small body
+            }
+
             request.Content = new StreamContent(incoming.Body, 64 * 1024);
         }
 
@@ -243,13 +256,14 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
     private static ForwardResult Failure(HttpRequestException ex, string host)
     {
         Exception? inner = ex.InnerException;
-        while (inner is not null and not AuthenticationException and not TimeoutException and not System.Net.Sockets.SocketException)
+        while (inner is not null and not AuthenticationException and not TimeoutException and not System.Net.Sockets.SocketException and not Destinations.DestinationRefusedException)
         {
             inner = inner.InnerException;
         }
 
         return inner switch
         {
+            Destinations.DestinationRefusedException refused => ForwardResult.Failed(BlockKind.Internal, refused.Message),
             AuthenticationException auth => ForwardResult.Failed(BlockKind.Certificate, CertificateErrors.Take(host) ?? auth.Message),
             TimeoutException timeout => ForwardResult.Failed(BlockKind.Timeout, timeout.Message),
             _ when ex.HttpRequestError == HttpRequestError.SecureConnectionError => ForwardResult.Failed(BlockKind.Certificate, CertificateErrors.Take(host) ?? ex.Message),

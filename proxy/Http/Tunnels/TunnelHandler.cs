@@ -58,6 +58,14 @@ internal sealed partial class TunnelHandler(
             return;
         }
 
+        if (connector.RefusalOfLiteral(connect.Host, connect.Port) is { } refusal)
+        {
+            string why = $"FilterProxy does not connect to {connect.Host} port {connect.Port}: {refusal}";
+            await RawResponse.WriteAsync(connection.Transport.Output, 403, "Forbidden", $"Blocked by FilterProxy: {why}. Reference {draft.Reference}.");
+            Emit(draft, decision, connect.Host, EventKind.HttpsSni, "block", "internal-destination", "http/internal-destination", 403, 0, why);
+            return;
+        }
+
         if (decision.IsBlocked && !WillIntercept(decision.Profile, connect.Host))
         {
             await RawResponse.WriteAsync(connection.Transport.Output, 403, "Forbidden", $"Blocked by FilterProxy: {decision.Explain()} Reference {draft.Reference}.");
@@ -86,7 +94,7 @@ internal sealed partial class TunnelHandler(
         {
             if (status == ClientHelloStatus.NotTls && host is not null && decision.Profile.ConnectPorts is null && !decision.IsBlocked)
             {
-                await SpliceAsync(connection, feature, host, port, draft, decision, name!);
+                await SpliceAsync(connection, host, port, feature.OriginalDestination, draft, decision, name!);
                 return;
             }
 
@@ -126,7 +134,44 @@ internal sealed partial class TunnelHandler(
         }
         else
         {
-            await SpliceAsync(connection, feature, host ?? name, port, draft, decision, name);
+            (string target, IPEndPoint? original, string? refusal) = await SpliceTargetAsync(host, sni, name, feature.OriginalDestination, connection.ConnectionClosed);
+            if (refusal is not null)
+            {
+                await TlsAlert.SendAsync(connection.Transport.Output, TlsAlert.AccessDenied);
+                Emit(draft, decision, name, EventKind.Circumvention, "block", "fronting", "tls/fronting", 0, 0, refusal);
+                return;
+            }
+
+            await SpliceAsync(connection, target, port, original, draft, decision, name);
+        }
+    }
+
+    /// <summary>
+    /// Where a spliced tunnel goes: where the evaluated TLS name leads. A CONNECT target other than that name (an
+    /// address of a blocked site behind a never-intercept bank's name: domain fronting) is not used; a redirected
+    /// connection goes to its original destination only if the TLS name resolves to it, else to the name's address.
+    /// </summary>
+    private async Task<(string Target, IPEndPoint? Original, string? Refusal)> SpliceTargetAsync(string? connectHost, string? sni, string name, IPEndPoint? original, CancellationToken cancellationToken)
+    {
+        if (sni is null)
+        {
+            return (connectHost ?? name, original, null);
+        }
+
+        if (original is null)
+        {
+            return (sni, null, null); // explicit CONNECT: whatever it named, connect to the name that was judged
+        }
+
+        try
+        {
+            IPAddress[] addresses = await connector.ResolveAsync(sni, cancellationToken);
+            IPAddress destination = original.Address.IsIPv4MappedToIPv6 ? original.Address.MapToIPv4() : original.Address;
+            return addresses.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(destination)) ? (sni, original, null) : (sni, null, null);
+        }
+        catch (SocketException)
+        {
+            return (sni, null, $"the TLS name {sni} does not resolve, so the connection to {original.Address} cannot be checked (domain fronting?); refused");
         }
     }
 
@@ -188,12 +233,18 @@ internal sealed partial class TunnelHandler(
         }
     }
 
-    private async Task SpliceAsync(ConnectionContext connection, ProxyConnectionFeature feature, string host, int port, HttpEvents.Origin draft, Decision decision, string name)
+    private async Task SpliceAsync(ConnectionContext connection, string host, int port, IPEndPoint? original, HttpEvents.Origin draft, Decision decision, string name)
     {
         Socket origin;
         try
         {
-            origin = await connector.ConnectAsync(host, port, feature.OriginalDestination, connection.ConnectionClosed);
+            origin = await connector.ConnectAsync(host, port, original, connection.ConnectionClosed);
+        }
+        catch (Destinations.DestinationRefusedException ex)
+        {
+            await TlsAlert.SendAsync(connection.Transport.Output, TlsAlert.AccessDenied);
+            Emit(draft, decision, name, EventKind.HttpsSni, "block", "internal-destination", "http/internal-destination", 403, 0, ex.Message);
+            return;
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException or OperationCanceledException)
         {

@@ -116,6 +116,27 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void Check_UnknownKeysAndWrongTypes_DoNotHideTheOtherErrors()
+    {
+        // The probe's case: an unknown key stopped the check, and the file's other errors went unreported.
+        IReadOnlyList<ConfigError> errors = PolicyFixture.Errors("""
+            { "colour": "blue",
+              "listen": { "proxyPort": "three", "adminPort": 70000 },
+              "http": { "scanMaxBytes": "lots", "allowInternalDestinations": [ "not-a-network" ] },
+              "profiles": { "ks2": { "tls": "maybe", "contentThreshold": 2 } } }
+            """);
+        string all = string.Join("\n", errors.Select(e => e.ToString()));
+
+        Assert.Contains("colour: unknown setting", all, StringComparison.Ordinal);
+        Assert.Contains("listen.proxyPort: wrong type of value", all, StringComparison.Ordinal);
+        Assert.Contains("http.scanMaxBytes: wrong type of value", all, StringComparison.Ordinal);
+        Assert.Contains("listen.adminPort: 70000 is not a port number", all, StringComparison.Ordinal);
+        Assert.Contains("http.allowInternalDestinations[0]:", all, StringComparison.Ordinal);
+        Assert.Contains("profiles.ks2.tls: 'maybe' is not one of", all, StringComparison.Ordinal);
+        Assert.Contains("profiles.ks2.contentThreshold: 2 is outside 0–1", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_InvalidJson_SaysWhere()
     {
         ConfigError error = Assert.Single(PolicyFixture.Errors("{\n  \"listen\": {\n    \"proxyPort\": 3128,,\n  }\n}"));

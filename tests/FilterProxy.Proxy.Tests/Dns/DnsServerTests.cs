@@ -102,6 +102,37 @@ public sealed class DnsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DohPost_WithAHugeChunkedBody_IsRefusedAfter4KB_NotReadWhole()
+    {
+        // A POST with no length, chunked: the endpoint must answer 413 once 4 KB have come, not wait for (and buffer) all
+        // of it. The client sends 8 KB and then waits; before the fix nothing came back until the whole body had been sent.
+        Uri doh = _app.DohUri!;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(doh.Host, doh.Port);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
+        });
+        string head = $"POST {doh.AbsolutePath} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/dns-message\r\nTransfer-Encoding: chunked\r\n\r\n";
+        await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        byte[] chunk = new byte[1024];
+        for (int i = 0; i < 8; i++)
+        {
+            await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes("400\r\n"));
+            await tls.WriteAsync(chunk);
+            await tls.WriteAsync("\r\n"u8.ToArray());
+        }
+
+        await tls.FlushAsync();
+        byte[] answer = new byte[512];
+        int n = await tls.ReadAsync(answer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("HTTP/1.1 413", System.Text.Encoding.ASCII.GetString(answer, 0, n), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryQuery_BecomesAnEvent_CircumventionMarked()
     {
         await DnsTool.Dig(_dns, "bet.example", "A");

@@ -114,7 +114,7 @@ public sealed class GatewayAppTests : IAsyncLifetime
     {
         PolicySnapshotHolder holder = _app.Services.GetRequiredService<PolicySnapshotHolder>();
         PolicyReloader reloader = _app.Services.GetRequiredService<PolicyReloader>();
-        Assert.Equal("allow", await Verdict("ks2", "127.1.7.9"));
+        Assert.Equal("allow", await Verdict("staff", "127.1.7.9")); // staff: bare addresses are not blocked as such
 
         // What an operator does: append to the list file, then SIGHUP (here: the reload SIGHUP triggers).
         await File.AppendAllTextAsync(Path.Combine(_dir.Path, "gambling.txt"), "casino.example\n127.1.7.9\n");
@@ -122,7 +122,7 @@ public sealed class GatewayAppTests : IAsyncLifetime
         Assert.True(await reloader.ReloadAsync("SIGHUP", refreshLists: false, CancellationToken.None));
 
         Assert.Equal("block", await Verdict("ks2", "casino.example"));
-        Assert.Equal("block", await Verdict("ks2", "127.1.7.9"));
+        Assert.Equal("block", await Verdict("staff", "127.1.7.9"));
     }
 
     private async Task<string?> Verdict(string profile, string url) =>

@@ -124,6 +124,71 @@ public sealed partial class GatewayProcessTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Run_DataDirectory_AndEveryFileInIt_AreOwnerOnly_AfterTraffic()
+    {
+        // An older version left a readable file behind; the start tightens it.
+        _dir.File("data/admin/leftover.json", "{}");
+        File.SetUnixFileMode(Path.Combine(_dir.Path, "data", "admin", "leftover.json"), (UnixFileMode)0b110_100_100);
+        _dir.File("filterproxy.json", """{ "dataDirectory": "data" }""");
+        using Process gateway = Start(out List<string> lines);
+        try
+        {
+            WaitForLine(lines, BannerEnd(), gateway);
+            string dns;
+            string proxy;
+            lock (lines)
+            {
+                string all = string.Join('\n', lines);
+                dns = Regex.Match(all, @"dns\s+127\.0\.0\.1:(\d+)").Groups[1].Value;
+                proxy = Regex.Match(all, @"proxy\s+(127\.0\.0\.1:\d+)").Groups[1].Value;
+            }
+
+            // Traffic that writes events (and so the SQLite file with its -wal and -shm) and a session-store lookup.
+            await DnsTool.RunAsync("dig", ["@127.0.0.1", "-p", dns, "+tries=1", "+time=2", "dns.google", "A"]);
+            await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "--max-time", "10", "-x", $"http://{proxy}", "http://blocked.invalid/"]);
+            string db = Path.Combine(_dir.Path, "data", "events.db");
+            for (int i = 0; i < 100 && !File.Exists(db + "-wal"); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(File.Exists(db + "-wal"), "the event store was never written");
+            string data = Path.Combine(_dir.Path, "data");
+            var wrong = new List<string>();
+            foreach (string entry in Directory.EnumerateFileSystemEntries(data, "*", SearchOption.AllDirectories).Prepend(data))
+            {
+                UnixFileMode mode = File.GetUnixFileMode(entry);
+                bool directory = Directory.Exists(entry);
+                UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+                if ((mode & others) != 0 || (directory && mode != (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)))
+                {
+                    wrong.Add($"{Path.GetRelativePath(data, entry)} {Convert.ToString((int)mode, 8)}");
+                }
+            }
+
+            Assert.True(wrong.Count == 0, "readable by others: " + string.Join(", ", wrong));
+        }
+        finally
+        {
+            gateway.Kill(entireProcessTree: true);
+            gateway.WaitForExit(10_000);
+        }
+    }
+
+    [Fact]
+    public void Run_ConfigWithAnUnknownKey_ReportsEveryOtherErrorToo()
+    {
+        _dir.File("filterproxy.json", """{ "colour": "blue", "listen": { "transparentHttpPort": -1 }, "profiles": { "ks2": { "tls": "maybe" } } }""");
+
+        string all = RunUntilRefused();
+
+        Assert.Contains("colour: unknown setting", all, StringComparison.Ordinal);
+        Assert.Contains("listen.transparentHttpPort: -1 is not a port number", all, StringComparison.Ordinal);
+        Assert.Contains("profiles.ks2.tls: 'maybe' is not one of: splice, intercept", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_DamagedContentModel_RefusesToStartAndSaysWhy()
     {
         _dir.File("school.model", "FPCM\u0001\u0000\u0000\u0000 a model file cut short");

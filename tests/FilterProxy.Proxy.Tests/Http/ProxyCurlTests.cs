@@ -240,18 +240,28 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
     }
 
     [Fact]
-    public async Task BlockPageActions_LandInTheEventStore()
+    public async Task BlockPageActions_LandInTheEventStore_WithTheSiteTheReferenceNames()
     {
-        string output = await fx.Curl("--data-urlencode", "action=review", "--data-urlencode", "ref=ABCD-000001",
-            "--data-urlencode", "url=http://bet.example/page", "--data-urlencode", "note=we need it for maths",
+        string blocked = await fx.Curl("-H", "Accept: text/html", $"http://bet.example:{Http}/page");
+        string reference = Header(blocked, "X-FilterProxy-Reference");
+
+        // The form's url field is rewritten to the whole of .com: the review still names the site that was blocked.
+        string output = await fx.Curl("--data-urlencode", "action=review", "--data-urlencode", "ref=" + reference,
+            "--data-urlencode", "url=http://com/", "--data-urlencode", "note=we need it for maths",
             $"http://bet.example:{Http}/.filterproxy/feedback");
+        string unknown = await fx.Curl("--data-urlencode", "action=review", "--data-urlencode", "ref=ABCD-000001",
+            "--data-urlencode", "url=http://com/", $"http://bet.example:{Http}/.filterproxy/feedback");
 
         Assert.StartsWith("HTTP/1.1 200", output, StringComparison.Ordinal);
         Assert.Contains("Thank you", output, StringComparison.Ordinal);
-        FilterEvent e = await fx.EventAsync(e => e.Kind == EventKind.BlockPageAction && e.Rule == "ABCD-000001");
+        FilterEvent e = await fx.EventAsync(e => e.Kind == EventKind.BlockPageAction && e.Rule == reference);
         Assert.Equal("review-requested", e.Verdict);
         Assert.Equal("we need it for maths", e.Note);
-        Assert.Equal("http://bet.example/page", e.Url);
+        Assert.Equal("bet.example", e.Host);
+        Assert.Equal($"http://bet.example:{Http}/page", e.Url);
+        Assert.StartsWith("HTTP/1.1 200", unknown, StringComparison.Ordinal);
+        FilterEvent u = await fx.EventAsync(e => e.Kind == EventKind.BlockPageAction && e.Rule == "ABCD-000001");
+        Assert.Null(u.Host); // an unknown reference names no site: the review queue cannot turn it into an allow entry
     }
 
     [Fact]

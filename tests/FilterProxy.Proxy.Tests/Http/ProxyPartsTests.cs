@@ -21,7 +21,7 @@ public sealed class ProxyPartsTests
     [Fact]
     public void ConnectionLimiter_RefusesPastTheCap_AndCountsPerClient()
     {
-        var limiter = new ClientConnectionLimiter(new PolicySnapshotHolder(Snapshot("""{ "http": { "maxConnectionsPerClient": 2 } }""")));
+        var limiter = new ClientConnectionLimiter(new PolicySnapshotHolder(Snapshot("""{ "http": { "maxConnectionsPerClient": 2 } }""")), TimeProvider.System);
         IPAddress a = IPAddress.Parse("10.0.0.1");
         IPAddress b = IPAddress.Parse("10.0.0.2");
 

@@ -51,17 +51,19 @@ internal sealed class TestOrigin : IAsyncDisposable
     public int HttpsPort { get; }
     public int UntrustedPort { get; }
 
-    public static async Task<TestOrigin> StartAsync(X509Certificate2 trusted, X509Certificate2 untrusted)
+    /// <param name="address">Where it listens (127.0.0.1 unless a test needs another loopback address).</param>
+    public static async Task<TestOrigin> StartAsync(X509Certificate2 trusted, X509Certificate2 untrusted, IPAddress? address = null)
     {
+        address ??= IPAddress.Loopback;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var listeners = new List<ListenOptions>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, 0, l => listeners.Add(l));
-            k.Listen(IPAddress.Loopback, 0, l => { l.Protocols = HttpProtocols.Http1AndHttp2; l.UseHttps(trusted); listeners.Add(l); });
-            k.Listen(IPAddress.Loopback, 0, l => { l.UseHttps(untrusted); listeners.Add(l); });
+            k.Listen(address, 0, l => listeners.Add(l));
+            k.Listen(address, 0, l => { l.Protocols = HttpProtocols.Http1AndHttp2; l.UseHttps(trusted); listeners.Add(l); });
+            k.Listen(address, 0, l => { l.UseHttps(untrusted); listeners.Add(l); });
         });
         WebApplication app = builder.Build();
         app.UseWebSockets();
@@ -134,6 +136,12 @@ internal sealed class TestOrigin : IAsyncDisposable
         });
         app.MapGet("/casino.bin", () => Results.Bytes(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("online casino free spins ", 200))), "application/octet-stream"));
         app.MapPost("/dns-query", () => Results.Bytes(new byte[12], "application/dns-message"));
+        // A resolver that does not say it is one: DNS answers as application/octet-stream (only the request shows it).
+        app.MapGet("/dq", () => Results.Bytes(DnsAnswer, "application/octet-stream"));
+        app.MapPost("/dq", () => Results.Bytes(DnsAnswer, "application/octet-stream"));
+        // A JSON resolver API asked without any DoH sign in the request: only the response's media type shows it.
+        app.MapGet("/resolve", () => Results.Text("""{"Status":0,"Answer":[{"name":"example.com.","type":1,"data":"93.184.215.14"}]}""", "application/dns-json"));
+        app.MapGet("/parking.txt", () => Results.Text("Parking is not allowed here.", "text/plain"));
         app.Map("/ws", async (HttpContext c) =>
         {
             if (!c.WebSockets.IsWebSocketRequest)
@@ -157,6 +165,9 @@ internal sealed class TestOrigin : IAsyncDisposable
             }
         });
     }
+
+    /// <summary>A DNS answer for example.com A (what a resolver sends back).</summary>
+    public static readonly byte[] DnsAnswer = Convert.FromHexString("123481800001000100000000076578616d706c6503636f6d0000010001c00c000100010000012c00045db8d70e");
 
     public static byte[] Pattern(int length)
     {

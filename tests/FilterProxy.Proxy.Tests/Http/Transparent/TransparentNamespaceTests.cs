@@ -65,7 +65,9 @@ public sealed class TransparentNamespaceTests : IAsyncLifetime
     {
         string ca = Path.Combine(_dir.Path, "data", "ca", "school-ca.crt");
 
-        string allowed = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", $"http://{OriginIp}/page.html");
+        // A browser sends the site's name in Host; a bare address is blocked for pupils (lists name sites, not addresses).
+        string allowed = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", "-H", "Host: origin.test", $"http://{OriginIp}/page.html");
+        string bareAddress = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", $"http://{OriginIp}/page.html");
         string blocked = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", "-H", "Host: bet.example", "-H", "Accept: text/html", $"http://{OriginIp}/page.html");
         string intercepted = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", "--cacert", ca, "--resolve", $"secure.origin:443:{OriginIp}", "https://secure.origin/page.html");
         string blockedHttps = await _ns.Exec(_client, "curl", "-sS", "-i", "--max-time", "20", "--cacert", ca, "--resolve", $"bet.example:443:{OriginIp}", "-H", "Accept: text/html", "https://bet.example/page.html");
@@ -73,6 +75,8 @@ public sealed class TransparentNamespaceTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.0 200", allowed.Replace("HTTP/1.1", "HTTP/1.0", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("origin page in its own namespace", allowed, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 403", blocked, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 403", bareAddress, StringComparison.Ordinal);
+        Assert.Contains("bare IP address", bareAddress, StringComparison.Ordinal);
         Assert.Contains("This page is blocked", blocked, StringComparison.Ordinal);
         Assert.True(intercepted.Contains("origin page in its own namespace", StringComparison.Ordinal), intercepted); // the school CA's leaf: decrypted by the gateway
         Assert.Contains("HTTP/1.1 403", blockedHttps, StringComparison.Ordinal);
