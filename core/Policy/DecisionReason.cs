@@ -2,7 +2,7 @@ namespace FilterProxy.Core.Policy;
 
 /// <summary>
 /// Which stage of the precedence decided, highest first:
-/// sealed lists &gt; suspension &gt; exception &gt; deny &gt; allow &gt; schedule &gt; category &gt; default.
+/// sealed lists &gt; suspension &gt; exception &gt; deny &gt; allow &gt; bare address &gt; schedule &gt; category &gt; default.
 /// </summary>
 public enum DecisionReason : byte
 {

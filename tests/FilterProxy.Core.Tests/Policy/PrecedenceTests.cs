@@ -5,7 +5,7 @@ namespace FilterProxy.Core.Tests.Policy;
 
 /// <summary>
 /// The precedence as a decision table: sealed &gt; suspension &gt; exception &gt; deny &gt; allow &gt;
-/// schedule &gt; category &gt; default. Every row names a host built to hit exactly one stage.
+/// bare address &gt; schedule &gt; category &gt; default. Every row names a host built to hit exactly one stage.
 /// </summary>
 public sealed class PrecedenceTests : IDisposable
 {
@@ -26,10 +26,11 @@ public sealed class PrecedenceTests : IDisposable
       ],
       "profiles": {
         "ks2": {
-          "allow": [ "bet-allowed.example", "csam.example", "deny-and-allow.example" ],
+          "allow": [ "bet-allowed.example", "csam.example", "deny-and-allow.example", "198.51.100.9" ],
           "deny": [ "deny.example", "deny-and-allow.example", "exception.example", "games-denied.example" ]
         },
-        "walled": { "basedOn": "ks2", "defaultAction": "block", "allow": [ "school.example" ] }
+        "walled": { "basedOn": "ks2", "defaultAction": "block", "allow": [ "school.example" ] },
+        "lab": { "basedOn": "ks2", "allowAddresses": [ "203.0.113.0/24" ] }
       },
       "schedules": [
         { "name": "lunch-games", "profile": "ks2", "days": ["mon-fri"], "from": "12:00", "to": "13:00", "action": "allow", "categories": ["games"] },
@@ -87,6 +88,12 @@ public sealed class PrecedenceTests : IDisposable
         { "school.example", "walled", null, s_mondayMorning, Verdict.Allow, DecisionReason.Allow },
         { "bet.example", "staff", null, s_mondayMorning, Verdict.Block, DecisionReason.Category },
         { "bad host!", "ks2", null, s_mondayMorning, Verdict.Block, DecisionReason.Invalid },
+        { "192.0.2.7", "ks2", null, s_mondayMorning, Verdict.Block, DecisionReason.Address },                 // a bare address, for a pupil profile
+        { "3221225991", "ks2", null, s_mondayMorning, Verdict.Block, DecisionReason.Address },                // the same address, spelt as one number
+        { "[2001:db8::7]", "ks2", null, s_mondayMorning, Verdict.Block, DecisionReason.Address },
+        { "198.51.100.9", "ks2", null, s_mondayMorning, Verdict.Allow, DecisionReason.Allow },                // allow > bare address
+        { "203.0.113.7", "lab", null, s_mondayMorning, Verdict.Allow, DecisionReason.Default },               // allowAddresses
+        { "192.0.2.7", "staff", null, s_mondayMorning, Verdict.Allow, DecisionReason.Default },               // staff: not blocked as such
     };
 
     [Theory]
