@@ -41,6 +41,7 @@ public sealed class ContentClassifier : IContentClassifier
     private readonly Vocabulary? _vocabulary;
     private readonly Category?[] _labelCategory;
     private readonly int _safe;
+    private readonly HostWords _hostWords;
 
     public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null, int modelTextLimit = DefaultModelTextLimit)
     {
@@ -60,6 +61,7 @@ public sealed class ContentClassifier : IContentClassifier
         }
 
         _safe = model.IndexOf("safe");
+        _hostWords = new HostWords(_vocabulary);
         Name = $"model v{model.Header.Version} + {_phrases.Count} phrases";
     }
 
@@ -72,7 +74,26 @@ public sealed class ContentClassifier : IContentClassifier
     public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken)
     {
         using PooledText text = TextExtractor.ExtractPooled(sample);
-        return ValueTask.FromResult(ClassifyText(text.Text, cancellationToken));
+        string host = _hostWords.Of(sample.Host);
+        if (host.Length == 0)
+        {
+            return ValueTask.FromResult(ClassifyText(text.Text, cancellationToken));
+        }
+
+        // The site's name counts too (an unlisted "hot-escorts-london" page): its words come first, as a title would.
+        char[] withHost = System.Buffers.ArrayPool<char>.Shared.Rent(host.Length + 2 + text.Text.Length);
+        try
+        {
+            host.CopyTo(withHost);
+            withHost[host.Length] = '.';
+            withHost[host.Length + 1] = ' ';
+            text.Text.CopyTo(withHost.AsSpan(host.Length + 2));
+            return ValueTask.FromResult(ClassifyText(withHost.AsSpan(0, host.Length + 2 + text.Text.Length), cancellationToken));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(withHost);
+        }
     }
 
     public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default) => Classify(text, null, cancellationToken);
@@ -87,11 +108,13 @@ public sealed class ContentClassifier : IContentClassifier
     private ContentVerdict Classify(ReadOnlySpan<char> text, Dictionary<string, double>? all, CancellationToken cancellationToken)
     {
         (char[] buffer, int length) = _normaliser.NormalisePooled(text);
+        double trust = 1;
         if (_vocabulary is not null)
         {
             // Only the model's part of the text is read through the vocabulary (the phrases read the rest as it is): a
             // long page costs one lookup per word of its first 16K characters, not of all of them.
-            (buffer, length) = _vocabulary.ReadPooled(buffer, length, ModelTextLimit);
+            (buffer, length) = _vocabulary.ReadPooled(buffer, length, ModelTextLimit, out int words, out int known);
+            trust = Trust(words, known);
         }
 
         try
@@ -124,7 +147,9 @@ public sealed class ContentClassifier : IContentClassifier
                 }
 
                 int total = found is null ? 0 : PhraseTotal(found, category);
-                double score = modelJudges ? Combine(p[i], total) : PhraseScore(total);
+                double score = !modelJudges ? PhraseScore(total)
+                    : trust >= 1 ? Combine(p[i], total)
+                    : (trust * Combine(p[i], total)) + ((1 - trust) * PhraseScore(total));
                 all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
                 if (score >= ReportFloor)
                 {
@@ -175,6 +200,26 @@ public sealed class ContentClassifier : IContentClassifier
 
         return total;
     }
+
+    /// <summary>
+    /// How far the model is trusted on a text: by the share of its words the model's vocabulary knows. A page in a language
+    /// the model was hardly trained on (most of its words unknown) gets what the model says about unfamiliar text — its
+    /// priors — not an opinion; there the phrase lists judge, as they do for texts too short for the model. Full trust
+    /// from <see cref="TrustedCoverage"/> of words known; none at <see cref="UntrustedCoverage"/> or below.
+    /// </summary>
+    public static double Trust(int words, int known)
+    {
+        if (words < MinModelWords)
+        {
+            return 1;
+        }
+
+        double coverage = (double)known / words;
+        return Math.Clamp((coverage - UntrustedCoverage) / (TrustedCoverage - UntrustedCoverage), 0, 1);
+    }
+
+    public const double TrustedCoverage = 0.7;
+    public const double UntrustedCoverage = 0.35;
 
     /// <summary>A score from phrases alone: 100 → 0.63, 150 → 0.78, 200 → 0.86.</summary>
     public static double PhraseScore(int phraseTotal) => phraseTotal <= 0 ? 0 : 1 - Math.Exp(-phraseTotal / 100.0);

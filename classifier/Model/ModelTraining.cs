@@ -35,7 +35,7 @@ public static class ModelTraining
         }
 
         IReadOnlyList<string> vocabulary = options.Vocabulary ?? VocabularyCounter.Count(train);
-        TextModel model = Trainer.Train(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources, Vocabulary = vocabulary }, progress);
+        TextModel model = Trainer.TrainWith(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources, Vocabulary = vocabulary }, progress);
         // The page targets are judged on pages: the project's held-out pages. (The public sets are tweets and comments;
         // `classifier eval` reports them too.)
         List<LabelledText> heldOut = [.. data.Pages.Where(static p => p.Split == Split.HeldOut && p.Source.StartsWith("corpus:", StringComparison.Ordinal))];
@@ -60,9 +60,9 @@ public static class ModelTraining
         FilterProxy.Classifier.Features.FeatureSettings features = new() { WordBits = 16, CharBits = 16 };
         // The level model learns from written queries only: bare words from profanity lists say what a word is about
         // (the theme model's job), not how worried to be; thousands of them taught it that anything unfamiliar is "medium".
-        TextModel levels = Trainer.Train([.. train.Where(static q => q.Weight >= 1).Select(static q => q with { Label = q.Risk! })], SearchRisk.Levels,
+        TextModel levels = Trainer.TrainWith([.. train.Where(static q => q.Weight >= 1).Select(static q => q with { Label = q.Risk! })], SearchRisk.Levels,
             options with { Kind = "search-risk", Sources = data.Sources, Features = features }, progress);
-        TextModel themes = Trainer.Train(train, ["none", .. SearchRisk.Themes],
+        TextModel themes = Trainer.TrainWith(train, ["none", .. SearchRisk.Themes],
             options with { Kind = "search-theme", Sources = data.Sources, Features = features }, progress);
         var models = new SearchModels(levels, themes);
         List<LabelledText> heldOut = [.. data.Queries.Where(static q => q.Split == Split.HeldOut)];

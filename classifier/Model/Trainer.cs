@@ -14,6 +14,15 @@ namespace FilterProxy.Classifier.Model;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>Trains with the trainer <see cref="TrainingOptions.Trainer"/> names: ML.NET (default) or this class's SGD.</summary>
+    public static TextModel TrainWith(IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options, Action<string>? progress = null) =>
+        options.Trainer switch
+        {
+            "mlnet" or "mlnet-sdca" => MlNetTrainer.Train(examples, labels, options, progress),
+            "sgd" => Train(examples, labels, options, progress),
+            _ => throw new ArgumentException($"--trainer must be mlnet or sgd, not '{options.Trainer}'"),
+        };
+
     public static TextModel Train(IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options, Action<string>? progress = null)
     {
         FeatureSettings features = options.Features;
@@ -122,7 +131,7 @@ public static class Trainer
         return new TextModel(header, padded, b, stride, vocabulary);
     }
 
-    private static float[] ClassWeights(int[] y, float[] exampleWeight, int classes, bool balance)
+    internal static float[] ClassWeights(int[] y, float[] exampleWeight, int classes, bool balance)
     {
         float[] weights = new float[classes];
         Array.Fill(weights, 1f);
@@ -150,7 +159,7 @@ public static class Trainer
     public static string Fingerprint(IReadOnlyList<LabelledText> examples, TrainingOptions options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Seed}|{options.Epochs}|{options.Step}|{options.L2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}|{string.Join(' ', options.Vocabulary ?? [])}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{options.Kind}|{options.Trainer}|{options.Seed}|{options.Epochs}|{options.Step}|{options.L2}|{options.MlNetL2}|{options.BalanceLabels}|{options.SafeCost}|{options.Features}|{string.Join(' ', options.Vocabulary ?? [])}\n"));
         foreach (LabelledText e in examples)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(e.Label + "|" + e.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -37,6 +37,15 @@ public sealed record TrainingOptions
 
     public FeatureSettings Features { get; init; } = new();
 
+    /// <summary>Which trainer: "mlnet" (ML.NET LbfgsMaximumEntropy, the default), "mlnet-sdca" or "sgd" (the project's AdaGrad SGD).</summary>
+    public string Trainer { get; init; } = "mlnet";
+
+    /// <summary>ML.NET's L2 penalty (L-BFGS: on the summed, example-weighted loss; not the SGD trainer's number).</summary>
+    public float MlNetL2 { get; init; } = 1f;
+
+    /// <summary>ML.NET L-BFGS iterations at most (it also stops when the loss stops improving).</summary>
+    public int MlNetIterations { get; init; } = 200;
+
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>The training text's words, most frequent first (<see cref="Training.VocabularyCounter"/>); empty: none.</summary>

@@ -32,7 +32,8 @@ public sealed class TextNormaliser(FoldTable fold)
         try
         {
             int foldedLength = Fold(text, ref folded);
-            char[] output = ArrayPool<char>.Shared.Rent(foldedLength + 16);
+            // Room for text-speak read as words: "wyd " (4) is "what are you doing " (19).
+            char[] output = ArrayPool<char>.Shared.Rent((foldedLength * 5) + 16);
             int length = Tokenise(folded.AsSpan(0, foldedLength), output, MarkJoined);
             return (output, length);
         }
@@ -77,6 +78,18 @@ public sealed class TextNormaliser(FoldTable fold)
             }
 
             string? folded;
+            if (Emoji.Word(text, i, out int used) is { } emoji)
+            {
+                // Emoji that stand for drugs, sex, weapons: a word of their own ("emjplug"), between spaces.
+                Ensure(ref buffer, w + emoji.Length + 2);
+                buffer[w++] = ' ';
+                emoji.CopyTo(buffer.AsSpan(w));
+                w += emoji.Length;
+                buffer[w++] = ' ';
+                i += used - 1;
+                continue;
+            }
+
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 folded = fold.Lookup(char.ConvertToUtf32(c, text[i + 1]));
@@ -159,7 +172,13 @@ public sealed class TextNormaliser(FoldTable fold)
         _ => '\0',
     };
 
-    /// <summary>Steps 2–5 over folded text: tokens, look-alikes, leetspeak, squeezing, spaced letters.</summary>
+    /// <summary>Chinese and Japanese characters: no spaces mark their words, so each character is a token of its own.</summary>
+    internal static bool IsCjk(char c) => c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF');
+
+    /// <summary>
+    /// Steps 2–5 over folded text: tokens (each CJK character one), text-speak read as words (<see cref="TextSpeak"/>),
+    /// look-alikes, leetspeak, squeezing, spaced letters.
+    /// </summary>
     internal static int Tokenise(ReadOnlySpan<char> s, Span<char> output, bool markJoined = false)
     {
         int w = 0;
@@ -167,11 +186,25 @@ public sealed class TextNormaliser(FoldTable fold)
         int runCount = 0;
         int runLetters = 0;
         int i = 0;
+        bool previousWord = false; // the last token was a word of two or more letters ("want 2 die")
+        bool previousNumber = false; // the last token was a number ("50 kms" is kilometres)
         while (i < s.Length)
         {
             if (KindOf(s[i]) == Kind.Separator)
             {
                 i++;
+                continue;
+            }
+
+            if (IsCjk(s[i]))
+            {
+                w = JoinRun(output, runStart, runCount, runLetters, w, w, markJoined);
+                runCount = 0;
+                runLetters = 0;
+                output[w++] = s[i++];
+                output[w++] = ' ';
+                previousWord = false;
+                previousNumber = false;
                 continue;
             }
 
@@ -183,6 +216,11 @@ public sealed class TextNormaliser(FoldTable fold)
             {
                 char c = s[i];
                 Kind kind = KindOf(c);
+                if (IsCjk(c))
+                {
+                    break;
+                }
+
                 if (kind == Kind.Separator)
                 {
                     // An apostrophe inside a word is dropped ("don't" is "dont").
@@ -205,6 +243,19 @@ public sealed class TextNormaliser(FoldTable fold)
                 i++;
             }
 
+            if (!previousNumber && SpokenAs(s, start, i, previousWord, runCount) is { } words)
+            {
+                w = JoinRun(output, runStart, runCount, runLetters, w, w, markJoined);
+                runCount = 0;
+                runLetters = 0;
+                words.CopyTo(output[w..]);
+                w += words.Length;
+                output[w++] = ' ';
+                previousWord = true;
+                previousNumber = false;
+                continue;
+            }
+
             int tokenStart = w;
             w = WriteToken(s[start..i], output, w, hasLetter, hasLatin && hasLookAlike);
             if (w == tokenStart)
@@ -214,6 +265,8 @@ public sealed class TextNormaliser(FoldTable fold)
 
             int length = w - tokenStart;
             output[w++] = ' ';
+            previousWord = length >= 2 && hasLetter;
+            previousNumber = !hasLetter;
             bool single = length == 1 && (KindOf(output[tokenStart]) == Kind.Letter || Leet(output[tokenStart]) != '\0');
             if (single)
             {
@@ -234,6 +287,100 @@ public sealed class TextNormaliser(FoldTable fold)
         }
 
         return JoinRun(output, runStart, runCount, runLetters, w, w, markJoined);
+    }
+
+    /// <summary>
+    /// The words a raw token stands for (<see cref="TextSpeak"/>), or null: read before leetspeak, so "gr8" is "great".
+    /// A lone "u" or "r" only when neither neighbour is a single character (else it may be part of "f u c k"); a lone
+    /// "2" or "4" only between two words.
+    /// </summary>
+    private static string? SpokenAs(ReadOnlySpan<char> s, int start, int end, bool previousWord, int singlesBefore)
+    {
+        int length = end - start;
+        if (length > TextSpeak.MaxKeyLength)
+        {
+            return null;
+        }
+
+        if (length > 1)
+        {
+            return TextSpeak.Expand(s[start..end]);
+        }
+
+        char c = s[start];
+        if (TextSpeak.IsSingleLetterWord(c))
+        {
+            // Part of a run of three or more single characters: a spaced-out word ("f u c k"), not "u".
+            return singlesBefore + 1 + SinglesAfter(s, end) < 3 ? TextSpeak.Expand(s[start..end]) : null;
+        }
+
+        return previousWord && TextSpeak.DigitWord(c) is { } digit && NextTokenLength(s, end) >= 2 && NextTokenHasLetter(s, end) ? digit : null;
+    }
+
+    /// <summary>How many single-character tokens follow position <paramref name="from"/> (counting up to three).</summary>
+    private static int SinglesAfter(ReadOnlySpan<char> s, int from)
+    {
+        int count = 0;
+        int i = from;
+        while (count < 3)
+        {
+            while (i < s.Length && KindOf(s[i]) == Kind.Separator)
+            {
+                i++;
+            }
+
+            int start = i;
+            while (i < s.Length && KindOf(s[i]) != Kind.Separator && !IsCjk(s[i]))
+            {
+                i++;
+            }
+
+            if (i - start != 1)
+            {
+                return count;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The length of the token after position <paramref name="from"/> (0 at the end).</summary>
+    private static int NextTokenLength(ReadOnlySpan<char> s, int from)
+    {
+        int i = from;
+        while (i < s.Length && KindOf(s[i]) == Kind.Separator)
+        {
+            i++;
+        }
+
+        int start = i;
+        while (i < s.Length && KindOf(s[i]) != Kind.Separator && !IsCjk(s[i]))
+        {
+            i++;
+        }
+
+        return i - start;
+    }
+
+    private static bool NextTokenHasLetter(ReadOnlySpan<char> s, int from)
+    {
+        int i = from;
+        while (i < s.Length && KindOf(s[i]) == Kind.Separator)
+        {
+            i++;
+        }
+
+        for (; i < s.Length && KindOf(s[i]) != Kind.Separator; i++)
+        {
+            if (KindOf(s[i]) == Kind.Letter)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

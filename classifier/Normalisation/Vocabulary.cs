@@ -69,12 +69,16 @@ public sealed class Vocabulary
     /// <paramref name="upTo"/> characters (cut after a word); the rest is copied with only the joined marks dropped.
     /// Answers a new rented buffer (return it with <see cref="TextNormaliser.Return"/>).
     /// </summary>
-    public (char[] Buffer, int Length) ReadPooled(char[] normalised, int length, int upTo = int.MaxValue)
+    public (char[] Buffer, int Length) ReadPooled(char[] normalised, int length, int upTo = int.MaxValue) =>
+        ReadPooled(normalised, length, upTo, out _, out _);
+
+    /// <summary>As <see cref="ReadPooled(char[], int, int)"/>, counting the words read and how many of them are known.</summary>
+    public (char[] Buffer, int Length) ReadPooled(char[] normalised, int length, int upTo, out int words, out int known)
     {
         ReadOnlySpan<char> source = normalised.AsSpan(0, length);
         int prefix = length <= upTo ? length : source[..upTo].LastIndexOf(' ') + 1;
         char[] read = System.Buffers.ArrayPool<char>.Shared.Rent(OutputLength(length));
-        int written = Correct(source[..prefix], read);
+        int written = Correct(source[..prefix], read, out words, out known);
         foreach (char c in source[prefix..])
         {
             if (c != JoinedMark)
@@ -89,15 +93,20 @@ public sealed class Vocabulary
 
     public bool IsKnown(ReadOnlySpan<char> word) => _known.Contains(word);
 
-    /// <summary>The room <see cref="Correct"/> needs: a correction adds at most one letter to a word of three or more.</summary>
+    /// <summary>The room <see cref="Correct(ReadOnlySpan{char}, Span{char})"/> needs: a correction adds at most one letter to a word of three or more.</summary>
     public static int OutputLength(int length) => length + (length / 2) + 1;
 
     /// <summary>
     /// Copies normalised text into <paramref name="output"/> (at least <see cref="OutputLength"/> long) with slipped
     /// words read as the known words; answers the length written. No allocation.
     /// </summary>
-    public int Correct(ReadOnlySpan<char> text, Span<char> output)
+    public int Correct(ReadOnlySpan<char> text, Span<char> output) => Correct(text, output, out _, out _);
+
+    /// <summary>As <see cref="Correct(ReadOnlySpan{char}, Span{char})"/>, counting words and known words (after reading slips).</summary>
+    public int Correct(ReadOnlySpan<char> text, Span<char> output, out int words, out int known)
     {
+        words = 0;
+        known = 0;
         Span<char> candidate = stackalloc char[MaxLength + 1];
         Span<short> splits = stackalloc short[(MaxJoined + 1) * 2];
         int w = 0;
@@ -112,26 +121,41 @@ public sealed class Vocabulary
                 continue;
             }
 
-            if (!char.IsLetter(text[i]))
+            if (!IsWordChar(text[i]))
             {
                 output[w++] = text[i++];
                 continue;
             }
 
             int start = i;
-            while (i < text.Length && char.IsLetter(text[i]))
+            while (i < text.Length && IsWordChar(text[i]))
             {
                 i++;
             }
 
             ReadOnlySpan<char> word = text[start..i];
+            words++;
+            if (!IsLatin(word))
+            {
+                known += _known.Contains(word) ? 1 : 0;
+                // Slips are read for Latin letters only: in Arabic, Bengali or Chinese one letter more or less is often
+                // another word ("حالة", weather's "state", is not "حثالة", "scum").
+                word.CopyTo(output[w..]);
+                w += word.Length;
+                joined = false;
+                continue;
+            }
+
             if (joined && word.Length is >= MinLength * 2 and <= MaxJoined && !_known.Contains(word) && Split(word, splits, output[w..]) is > 0 and int written)
             {
                 w += written;
+                known++;
             }
             else
             {
-                ReadOnlySpan<char> read = word.Length is < MinLength or > MaxLength || _known.Contains(word) ? word : Fix(word, candidate);
+                bool isKnown = word.Length < MinLength || _known.Contains(word);
+                ReadOnlySpan<char> read = isKnown || word.Length > MaxLength ? word : Fix(word, candidate);
+                known += isKnown || read != word ? 1 : 0;
                 read.CopyTo(output[w..]);
                 w += read.Length;
             }
@@ -141,6 +165,37 @@ public sealed class Vocabulary
 
         return w;
     }
+
+    /// <summary>A run of letters read as known words ("freecasinobonus" → "free casino bonus"), or null when it cannot be.</summary>
+    public string? SplitIntoKnown(ReadOnlySpan<char> word)
+    {
+        if (word.Length is < MinLength * 2 or > MaxJoined || _known.Contains(word))
+        {
+            return null;
+        }
+
+        Span<short> splits = stackalloc short[(MaxJoined + 1) * 2];
+        Span<char> output = stackalloc char[MaxJoined * 2];
+        int written = Split(word, splits, output);
+        return written > 0 ? new string(output[..written]) : null;
+    }
+
+    /// <summary>Lower-case a–z only (MemoryExtensions.ContainsAnyExceptInRange allocates on every call here).</summary>
+    private static bool IsLatin(ReadOnlySpan<char> word)
+    {
+        foreach (char c in word)
+        {
+            if (c is < 'a' or > 'z')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetter(c)
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
     /// <summary>
     /// Splits a re-joined run into the fewest known words (each at least <see cref="MinLength"/> letters), written

@@ -109,12 +109,31 @@ public static class PhraseList
         return (phrases, errors);
     }
 
-    /// <summary>The built-in list shipped with FilterProxy (English; more languages come with the classifier).</summary>
+    /// <summary>
+    /// The built-in lists shipped with FilterProxy (<c>classifier/Phrases/Lists/&lt;language&gt;.txt</c>: English, and the
+    /// languages most spoken by pupils with English as an additional language), in file-name order.
+    /// </summary>
     public static List<WeightedPhrase> BuiltIn()
     {
-        using Stream stream = typeof(PhraseList).Assembly.GetManifestResourceStream("default-phrases.txt")!;
-        using var reader = new StreamReader(stream);
-        (List<WeightedPhrase> phrases, List<PhraseListError> errors) = Parse(reader, "built-in");
-        return errors.Count == 0 ? phrases : throw new InvalidOperationException("The built-in phrase list is invalid: " + string.Join("; ", errors));
+        var phrases = new List<WeightedPhrase>();
+        var errors = new List<PhraseListError>();
+        System.Reflection.Assembly assembly = typeof(PhraseList).Assembly;
+        // English first, then the other languages; a phrase another language also lists for the same category keeps the
+        // first weight ("casino" is English's 20, not Spanish's 25). A school's own lists come after and change weights.
+        var seen = new HashSet<(Category, string)>();
+        foreach (string name in assembly.GetManifestResourceNames().Where(static n => n.StartsWith("phrases.", StringComparison.Ordinal))
+            .OrderBy(static n => n == "phrases.en.txt" ? 0 : 1).ThenBy(static n => n, StringComparer.Ordinal))
+        {
+            using Stream stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            (List<WeightedPhrase> found, List<PhraseListError> bad) = Parse(reader, "built-in " + name["phrases.".Length..]);
+            phrases.AddRange(found.Where(p => seen.Add((p.Category, p.Phrase.ToLowerInvariant()))));
+            errors.AddRange(bad);
+        }
+
+        return errors.Count == 0 && phrases.Count > 0 ? phrases : throw new InvalidOperationException("The built-in phrase lists are invalid: " + string.Join("; ", errors));
     }
+
+    /// <summary>The languages the built-in lists cover.</summary>
+    public static IReadOnlyList<string> BuiltInLanguages() => [.. BuiltIn().Select(static p => p.Language).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 }

@@ -40,6 +40,13 @@ internal static class PhraseTokens
         return table;
     }
 
+    /// <summary>
+    /// Letters, digits and combining marks: Bengali, Punjabi and Hindi write vowels and the virama as marks inside a word
+    /// (as the normaliser reads them), so a mark never splits a word.
+    /// </summary>
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c)
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
+
     /// <summary>Writes the hash of each word to <paramref name="destination"/> (at least text.Length / 2 + 1 long); returns the count.</summary>
     public static int Hashes(ReadOnlySpan<char> text, Span<ulong> destination)
     {
@@ -49,7 +56,7 @@ internal static class PhraseTokens
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            char lower = c < 128 ? (char)s_asciiWord[c] : char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '\0';
+            char lower = c < 128 ? (char)s_asciiWord[c] : IsWordChar(c) ? char.ToLowerInvariant(c) : '\0';
             if (lower != '\0')
             {
                 if (!inWord)

@@ -18,34 +18,53 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
     private const double Scale = 100;
     private const int MaxEvidence = 5;
 
-    private readonly Dictionary<ulong, WeightedPhrase> _phrases;
+    /// <summary>Phrase key → the phrase in each category that lists it ("crack" is both drugs and piracy).</summary>
+    private readonly Dictionary<ulong, WeightedPhrase[]> _phrases;
     private readonly HashSet<ulong> _firstWords;
 
     /// <summary>A 64K-bit filter over first words: most words of a page are rejected by one bit test, before the set.</summary>
     private readonly ulong[] _firstWordBits = new ulong[1024];
     private readonly int _maxWords;
 
+    /// <summary>
+    /// A phrase may count towards several categories; for one phrase and category the last line wins (a school's own
+    /// list after the built-in ones changes a built-in weight; weight 0 takes it out).
+    /// </summary>
     public WeightedPhraseClassifier(IEnumerable<WeightedPhrase> phrases)
     {
-        _phrases = [];
+        var byKey = new Dictionary<ulong, Dictionary<Category, WeightedPhrase>>();
         _firstWords = [];
         foreach (WeightedPhrase phrase in phrases)
         {
             ulong[] words = new ulong[(phrase.Phrase.Length / 2) + 1];
             int count = PhraseTokens.Hashes(phrase.Phrase, words);
-            _phrases[PhraseTokens.PhraseKey(phrase.Phrase)] = phrase;
+            if (count == 0)
+            {
+                continue;
+            }
+
+            ulong key = PhraseTokens.PhraseKey(phrase.Phrase);
+            if (!byKey.TryGetValue(key, out Dictionary<Category, WeightedPhrase>? categories))
+            {
+                byKey[key] = categories = [];
+            }
+
+            categories[phrase.Category] = phrase;
             _firstWords.Add(words[0]);
             _firstWordBits[(words[0] >> 6) & 1023] |= 1UL << (int)(words[0] & 63);
             _maxWords = Math.Max(_maxWords, count);
         }
+
+        _phrases = byKey.ToDictionary(static p => p.Key, static p => p.Value.Values.Where(static w => w.Weight != 0).ToArray());
+        Count = _phrases.Values.Sum(static a => a.Length);
     }
 
     public string Name => "phrases";
 
-    public int Count => _phrases.Count;
+    public int Count { get; }
 
     /// <summary>Every word the phrases use (normalised).</summary>
-    public IEnumerable<string> Words => _phrases.Values.SelectMany(static p => p.Phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> Words => _phrases.Values.SelectMany(static a => a).SelectMany(static p => p.Phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal);
 
     public ValueTask<ContentVerdict> ClassifyAsync(ContentSample sample, CancellationToken cancellationToken)
     {
@@ -81,10 +100,13 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
                 for (int n = 0; n < _maxWords && i + n < count; n++)
                 {
                     key = PhraseTokens.Combine(key, words[i + n], n);
-                    if (_phrases.TryGetValue(key, out WeightedPhrase? phrase))
+                    if (_phrases.TryGetValue(key, out WeightedPhrase[]? matched))
                     {
                         found ??= [];
-                        found[phrase] = found.GetValueOrDefault(phrase) + 1;
+                        foreach (WeightedPhrase phrase in matched)
+                        {
+                            found[phrase] = found.GetValueOrDefault(phrase) + 1;
+                        }
                     }
                 }
             }

@@ -3,17 +3,51 @@ using FilterProxy.Core.Content;
 
 namespace FilterProxy.Classifier.Search;
 
-/// <summary>One search-risk phrase, normalised: its level (1 low … 4 critical; 0 for a benign context) and theme.</summary>
-public sealed record SearchPhrase(string Phrase, int Level, string Theme, bool Prefix, string Source, int Line);
+/// <summary>
+/// One search-risk phrase, normalised: its level (1 low … 4 critical; 0 for a benign context; -1 for a cue) and theme
+/// (for a cue: what it signals — first-person, intent, method, school, weapon).
+/// </summary>
+public sealed record SearchPhrase(string Phrase, int Level, string Theme, bool Prefix, string Source, int Line)
+{
+    public const int CueLevel = -1;
+}
+
+/// <summary>The signals besides risk phrases that change a query's level: who, what for, how, where.</summary>
+[Flags]
+public enum SearchCues
+{
+    None = 0,
+    /// <summary>I, me, my, myself… in the query's language: it is about the one typing.</summary>
+    FirstPerson = 1,
+    /// <summary>Want to, going to, tonight, how to, best way, painless…: an intent or a plan.</summary>
+    Intent = 2,
+    /// <summary>Pills, rope, bridge, blade…: a method.</summary>
+    Method = 4,
+    /// <summary>School, class, teacher…: the place.</summary>
+    School = 8,
+    /// <summary>Knife, gun, bomb…: a weapon.</summary>
+    Weapon = 16,
+}
+
+/// <summary>What a query matched: the strongest risk phrase, whether a benign context matched, and the cues.</summary>
+public readonly record struct SearchMatch(SearchPhrase? Strongest, bool Benign, SearchCues Cues);
 
 /// <summary>
-/// The editable search-risk phrase list (<c>level theme phrase</c>, see search-risk-phrases.txt): whole-word matches
-/// on the normalised query, a trailing <c>*</c> for word endings. Benign contexts ("kill a process", "childline")
-/// cap a query at low. Small, because queries are short: matching is a scan of a few hundred phrases.
+/// The editable search-risk phrase lists (<c>classifier/Search/Lists/&lt;language&gt;.txt</c>; a line is
+/// <c>level theme phrase</c>): whole-word matches on the normalised query, a trailing <c>*</c> for word endings. Benign
+/// contexts ("kill a process", "childline") cap a query at low; <c>cue kind phrase</c> lines name the words that mark the
+/// first person, an intent, a method, a school or a weapon in each language. Small, because queries are short: matching
+/// is a scan of a few thousand phrases.
 /// </summary>
 public sealed class SearchPhrases
 {
-    public const string DefaultResource = "search-risk-phrases.txt";
+    public const string ResourcePrefix = "search.";
+
+    public static readonly IReadOnlyDictionary<string, SearchCues> CueKinds = new Dictionary<string, SearchCues>(StringComparer.Ordinal)
+    {
+        ["first-person"] = SearchCues.FirstPerson, ["intent"] = SearchCues.Intent, ["method"] = SearchCues.Method,
+        ["school"] = SearchCues.School, ["weapon"] = SearchCues.Weapon,
+    };
 
     private readonly List<SearchPhrase> _phrases;
 
@@ -21,13 +55,22 @@ public sealed class SearchPhrases
 
     public int Count => _phrases.Count;
 
+    /// <summary>The built-in lists (one per language), in file-name order.</summary>
     public static SearchPhrases BuiltIn()
     {
-        using Stream stream = typeof(SearchPhrases).Assembly.GetManifestResourceStream(DefaultResource)
-            ?? throw new InvalidOperationException($"{DefaultResource} is not embedded in the classifier assembly");
-        using var reader = new StreamReader(stream);
-        (List<SearchPhrase> phrases, List<string> errors) = Parse(reader, DefaultResource, TextNormaliser.Default);
-        return errors.Count == 0 ? new SearchPhrases(phrases) : throw new InvalidDataException(string.Join("; ", errors));
+        var phrases = new List<SearchPhrase>();
+        var errors = new List<string>();
+        System.Reflection.Assembly assembly = typeof(SearchPhrases).Assembly;
+        foreach (string name in assembly.GetManifestResourceNames().Where(static n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using Stream stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            (List<SearchPhrase> found, List<string> bad) = Parse(reader, name[ResourcePrefix.Length..], TextNormaliser.Default);
+            phrases.AddRange(found);
+            errors.AddRange(bad);
+        }
+
+        return errors.Count == 0 && phrases.Count > 0 ? new SearchPhrases(phrases) : throw new InvalidDataException("the built-in search-risk phrases are invalid: " + string.Join("; ", errors));
     }
 
     public static (List<SearchPhrase> Phrases, List<string> Errors) Parse(TextReader reader, string source, TextNormaliser normaliser)
@@ -45,10 +88,13 @@ public sealed class SearchPhrases
             }
 
             string[] parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
-            int level = parts.Length == 3 ? (parts[0] == "benign" ? 0 : IndexOfLevel(parts[0])) : -1;
-            if (level < 0 || (level > 0 && !SearchRisk.Themes.Contains(parts[1])) || (level == 0 && parts[1] != "benign"))
+            int level = parts.Length != 3 ? -2
+                : parts[0] == "benign" ? (parts[1] == "benign" ? 0 : -2)
+                : parts[0] == "cue" ? (CueKinds.ContainsKey(parts[1]) ? SearchPhrase.CueLevel : -2)
+                : IndexOfLevel(parts[0]) is > 0 and var l && SearchRisk.Themes.Contains(parts[1]) ? l : -2;
+            if (level == -2)
             {
-                errors.Add($"{source}:{number}: expected <low|medium|high|critical> <theme> <phrase> or benign benign <phrase>");
+                errors.Add($"{source}:{number}: expected <low|medium|high|critical> <theme> <phrase>, benign benign <phrase>, or cue <first-person|intent|method|school|weapon> <phrase>");
                 continue;
             }
 
@@ -79,11 +125,12 @@ public sealed class SearchPhrases
         return -1;
     }
 
-    /// <summary>The strongest risk phrase in <paramref name="normalised"/> (" word word " form) and whether a benign context matched.</summary>
-    public (SearchPhrase? Strongest, bool Benign) Match(ReadOnlySpan<char> normalised)
+    /// <summary>The strongest risk phrase in <paramref name="normalised"/> (" word word " form), benign contexts, and cues.</summary>
+    public SearchMatch Match(ReadOnlySpan<char> normalised)
     {
         SearchPhrase? strongest = null;
         bool benign = false;
+        SearchCues cues = SearchCues.None;
         foreach (SearchPhrase p in _phrases)
         {
             if (!Contains(normalised, p))
@@ -91,17 +138,21 @@ public sealed class SearchPhrases
                 continue;
             }
 
-            if (p.Level == 0)
+            if (p.Level == SearchPhrase.CueLevel)
+            {
+                cues |= CueKinds[p.Theme];
+            }
+            else if (p.Level == 0)
             {
                 benign = true;
             }
-            else if (strongest is null || p.Level > strongest.Level)
+            else if (strongest is null || p.Level > strongest.Level || (p.Level == strongest.Level && p.Phrase.Length > strongest.Phrase.Length))
             {
                 strongest = p;
             }
         }
 
-        return (strongest, benign);
+        return new SearchMatch(strongest, benign, cues);
     }
 
     internal static bool Contains(ReadOnlySpan<char> text, SearchPhrase p)

@@ -48,13 +48,10 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
                 return SearchRisk.None;
             }
 
-            (SearchPhrase? phrase, bool benign) = _phrases.Match(text);
+            (SearchPhrase? phrase, bool benign, SearchCues cues) = _phrases.Match(text);
             int level = phrase?.Level ?? 0;
             string? theme = phrase?.Theme;
-            if (phrase is { Level: 3 } && phrase.Theme is "suicide" or "self-harm" or "violence" && HasIntent(text))
-            {
-                level = 4;
-            }
+            level = Raise(level, theme, cues);
 
             // The models: they read phrasing the list does not have ("nobody would notice if i was gone").
             Span<float> levels = stackalloc float[_levels.Classes];
@@ -93,8 +90,10 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
                 theme = modelTheme;
             }
 
-            if (benign)
+            level = Math.Max(level, Raise(level, theme ?? modelTheme, cues));
+            if (benign && !(cues.HasFlag(SearchCues.FirstPerson) && level >= 3 && theme is "suicide" or "self-harm"))
             {
+                // Homework, a film, a haircut: capped at low — unless the one typing says it is about them.
                 level = Math.Min(level, 1);
             }
 
@@ -106,21 +105,35 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
         }
     }
 
-    /// <summary>First person or a method: "i", "me", "my", "myself", "how to", "tonight", "painless", "best way".</summary>
-    private static bool HasIntent(ReadOnlySpan<char> text)
+    /// <summary>
+    /// What the cues make of a match (levels 0 none … 4 critical): suicide or self-harm at medium or above, said in the
+    /// first person with an intent or a method ("i will take all the pills tonight") → critical; violence with a school
+    /// and a weapon or a threat ("bring a knife to school") → critical; violence in the first person with intent and a
+    /// weapon ("i am going to stab him") → critical; suicide or self-harm said in the first person with no other cue
+    /// ("i hate my life and want to disappear") → at least high.
+    /// </summary>
+    internal static int Raise(int level, string? theme, SearchCues cues)
     {
-        foreach (SearchPhrase cue in s_intent)
+        bool self = cues.HasFlag(SearchCues.FirstPerson);
+        bool planned = cues.HasFlag(SearchCues.Intent) || cues.HasFlag(SearchCues.Method);
+        if (theme is "suicide" or "self-harm" && level >= 2)
         {
-            if (SearchPhrases.Contains(text, cue))
+            return self && planned ? 4 : self || (level >= 3 && planned) ? Math.Max(level, 3) : level;
+        }
+
+        if (theme == "violence" && level >= 1)
+        {
+            if (cues.HasFlag(SearchCues.School) && (cues.HasFlag(SearchCues.Weapon) || level >= 3))
             {
-                return true;
+                return 4;
+            }
+
+            if (self && cues.HasFlag(SearchCues.Intent) && (cues.HasFlag(SearchCues.Weapon) || level >= 3))
+            {
+                return 4;
             }
         }
 
-        return false;
+        return level;
     }
-
-    private static readonly SearchPhrase[] s_intent =
-        [.. new[] { "i", "me", "my", "myself", "im", "how to", "tonight", "painless", "best way", "quickest", "without" }
-            .Select(static cue => new SearchPhrase(cue, 0, "intent", false, "built-in", 0))];
 }

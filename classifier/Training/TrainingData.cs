@@ -75,6 +75,7 @@ public sealed partial class TrainingData
         }
 
         known |= PublicSets.Load(this, path);
+        known |= PublicTextSets.Load(this, path, seed);
         foreach (string file in Directory.GetFiles(path, "*.jsonl").Order(StringComparer.Ordinal))
         {
             known = true;
@@ -194,7 +195,7 @@ public sealed partial class TrainingData
                 if (e.TryGetProperty("query", out JsonElement q))
                 {
                     string risk = String(e, "risk") ?? throw new FormatException("a query needs \"risk\"");
-                    AddQuery(q.GetString() ?? "", String(e, "theme") ?? "none", risk, path, String(e, "language") ?? "en", split);
+                    AddQuery(q.GetString() ?? "", String(e, "theme") ?? "none", risk, path, String(e, "language") ?? String(e, "lang") ?? "en", split);
                     continue;
                 }
 
@@ -209,7 +210,7 @@ public sealed partial class TrainingData
                 }
 
                 string label = String(e, "label") ?? String(e, "category") ?? throw new FormatException("needs \"label\" or \"category\"");
-                AddPage(text ?? throw new FormatException("needs \"text\" or \"html\""), label, path, String(e, "language") ?? "en", split);
+                AddPage(text ?? throw new FormatException("needs \"text\" or \"html\""), LabelOf(label), path, String(e, "language") ?? String(e, "lang") ?? "en", split);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
             {
@@ -248,6 +249,22 @@ public sealed partial class TrainingData
 
             AddPage(LooksLikeHtml(row[text]) ? HtmlText.Visible(row[text]) : row[text], row[label].Trim(), path, "en", split);
         }
+    }
+
+    /// <summary>A label as other sets spell it ("malware-hacking", "self harm", "hate") → the model's label.</summary>
+    internal static string LabelOf(string label)
+    {
+        string l = label.Trim().ToLowerInvariant();
+        return l switch
+        {
+            "malware-hacking" or "hacking" or "phishing" or "scam" or "scams" => "malware",
+            "self harm" or "selfharm" or "suicide" => "self-harm",
+            "hate" or "abuse" or "hate-speech" => "discrimination",
+            "weapons" => "violence",
+            "adult" or "porn" => "pornography",
+            "benign" or "none" or "ok" => "safe",
+            _ => l,
+        };
     }
 
     private static string? String(JsonElement e, string name) =>

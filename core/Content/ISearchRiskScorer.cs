@@ -10,6 +10,7 @@ public readonly record struct SearchRisk(string Level, string? Theme)
     public static readonly IReadOnlyList<string> Themes =
     [
         "self-harm", "suicide", "grooming", "sexting", "bullying", "radicalisation", "drugs", "gambling", "pornography", "violence", "scams",
+        "abuse", "exploitation", "circumvention",
     ];
 
     public bool IsNone => Level == "none";

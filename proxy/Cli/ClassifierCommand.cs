@@ -36,6 +36,9 @@ internal static class ClassifierCommand
     private static readonly Option<float> s_l2 = new("--l2") { Description = "L2 penalty", DefaultValueFactory = _ => new TrainingOptions().L2 };
     private static readonly Option<float?> s_rate = new("--learning-rate") { Description = "AdaGrad base step (default: 0.1 for content, 0.3 for search)" };
     private static readonly Option<float> s_safeCost = new("--safe-cost") { Description = "Weight of a safe example against a harmful one (below 1: a miss costs more than an over-block)", DefaultValueFactory = _ => new TrainingOptions().SafeCost };
+    private static readonly Option<string> s_trainer = new("--trainer") { Description = "mlnet (ML.NET LbfgsMaximumEntropy, default), mlnet-sdca (ML.NET SdcaMaximumEntropy) or sgd (the project's AdaGrad SGD)", DefaultValueFactory = _ => new TrainingOptions().Trainer };
+    private static readonly Option<float> s_mlnetL2 = new("--mlnet-l2") { Description = "ML.NET's L2 penalty", DefaultValueFactory = _ => new TrainingOptions().MlNetL2 };
+    private static readonly Option<int> s_mlnetIterations = new("--mlnet-iterations") { Description = "ML.NET L-BFGS iterations at most", DefaultValueFactory = _ => new TrainingOptions().MlNetIterations };
     private static readonly Option<int> s_version = new("--model-version") { Description = "Version recorded in the model (shown in events)", DefaultValueFactory = _ => 1 };
 
     /// <summary>--model: a model file instead of the shipped one.</summary>
@@ -48,7 +51,7 @@ internal static class ClassifierCommand
     {
         var command = new Command("classifier", "Train, evaluate and maintain the content classifier.");
         var outOption = new Option<string>("--out") { Description = "Where to write the model", Required = true };
-        var train = new Command("train", "Train a model (held-out split evaluated and recorded in the model file).") { s_data, outOption, s_kind, s_seed, s_epochs, s_version, s_l2, s_rate, s_safeCost, Phrases };
+        var train = new Command("train", "Train a model (held-out split evaluated and recorded in the model file).") { s_data, outOption, s_kind, s_seed, s_epochs, s_version, s_l2, s_rate, s_safeCost, s_trainer, s_mlnetL2, s_mlnetIterations, Phrases };
         train.SetAction(parse => Guard(error, () => Train(parse, parse.GetValue(outOption)!, output)));
 
         var profile = new Option<string>("--profile") { Description = "Profile whose categories and threshold decide blocking", DefaultValueFactory = _ => ModelTraining.EvaluationProfile };
@@ -90,7 +93,11 @@ internal static class ClassifierCommand
     private static int Train(ParseResult parse, string outPath, TextWriter output)
     {
         var stopwatch = Stopwatch.StartNew();
-        var options = new TrainingOptions { Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate), SafeCost = parse.GetValue(s_safeCost) };
+        var options = new TrainingOptions
+        {
+            Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate),
+            SafeCost = parse.GetValue(s_safeCost), Trainer = parse.GetValue(s_trainer)!, MlNetL2 = parse.GetValue(s_mlnetL2), MlNetIterations = parse.GetValue(s_mlnetIterations),
+        };
         TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, options.Seed);
         foreach (string problem in data.Problems.Take(20))
         {

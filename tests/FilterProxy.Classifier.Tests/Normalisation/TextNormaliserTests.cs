@@ -30,7 +30,7 @@ public sealed class TextNormaliserTests
     [Theory]
     [InlineData("привет мир", "привет мир")]        // real Russian is untouched
     [InlineData("καλημερα", "καλημερα")]            // real Greek is untouched
-    [InlineData("東京タワー", "東京タワー")]              // no spaces, no change
+    [InlineData("ελλάδα", "ελλαδα")]                // real Greek keeps its letters (accents off)
     public void SingleScriptText_IsNotFolded(string text, string expected) => Assert.Equal(expected, N(text));
 
     [Theory]
@@ -63,6 +63,46 @@ public sealed class TextNormaliserTests
     [InlineData("a b", "a b")]                       // two letters are not a spaced word
     [InlineData("1 2 3 4", "1 2 3 4")]               // a countdown is not a word
     public void SpacedLetters_Rejoined(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("东京塔", "东 京 塔")]                     // no spaces mark Chinese words: each character is a token
+    [InlineData("网上赌场 free spins", "网 上 赌 场 free spins")]
+    [InlineData("東京タワー", "東 京 タ ワ ー")]          // Japanese likewise
+    [InlineData("a 东 b c", "a 东 b c")]                 // a CJK character between single letters is no spaced word
+    public void Cjk_EachCharacterIsAToken(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("gr8 m8", "great mate")]               // read before leetspeak would make them "grb mb"
+    [InlineData("c u l8r", "c you later")]
+    [InlineData("2day", "today")]
+    [InlineData("2nite", "tonight")]
+    [InlineData("b4 school", "before school")]
+    [InlineData("i want 2 die", "i want to die")]      // a digit between two words
+    [InlineData("need 4 money", "need for money")]
+    [InlineData("top 4 goals", "top for goals")]       // the cost of the rule: harmless to a classifier
+    [InlineData("4 4 2", "4 4 2")]                      // numbers beside numbers stay numbers
+    [InlineData("chapter 2", "chapter 2")]             // no word after it
+    [InlineData("u r so mean", "you are so mean")]
+    [InlineData("f u c k off", "fuck off")]            // a single letter inside a spaced word is still re-joined
+    [InlineData("ur mum", "your mum")]
+    [InlineData("ima do it", "i am going to do it")]
+    [InlineData("idk wat 2 do", "i dont know wat to do")]
+    [InlineData("i will kms", "i will kill myself")]
+    [InlineData("kys loser", "kill yourself loser")]
+    [InlineData("50 kms away", "50 kms away")]          // after a number, kilometres
+    [InlineData("how to unalive myself", "how to kill myself")]
+    [InlineData("sewerslide methods", "suicide methods")]
+    [InlineData("wanna meet irl", "want to meet in real life")]
+    [InlineData("send noods", "send nudes")]
+    public void TextSpeak_ReadAsWords(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
+    [InlineData("🔌 ❄️ 💊 dm me", "emjplug emjsnow emjpill direct message me")]
+    [InlineData("🍆🍑💦", "emjeggplant emjpeach emjdroplets")]
+    [InlineData("got the 🍁🌿", "got the emjleaf emjherb")]
+    [InlineData("🔪🔫", "emjknife emjgun")]
+    [InlineData("happy 😀 day", "happy 😀 day")]         // other emoji stay tokens of their own, as before
+    public void CodeEmoji_BecomeWords(string text, string expected) => Assert.Equal(expected, N(text));
 
     [Fact]
     public void Apostrophes_InsideWords_AreDropped() => Assert.Equal("dont stop", N("don't stop"));

@@ -19,7 +19,7 @@ public sealed class SearchRiskScorerTests
     [InlineData("he is 25 and wants to meet me alone dont tell my parents", "critical", "grooming")]
     [InlineData("how to make a pipe bomb", "critical", "violence")]
     [InlineData("comment se suicider", "critical", "suicide")]
-    [InlineData("wie ritze ich mich", "high", "self-harm")]
+    [InlineData("wie ritze ich mich", "critical", "self-harm")] // "how do I cut myself": first person and a method
     public void WorryingSearches_AreScoredWithTheirTheme(string query, string level, string theme)
     {
         SearchRisk risk = s_scorer.Score(query);
