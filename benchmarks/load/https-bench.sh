@@ -37,7 +37,7 @@ nginx -c $W/nginx.conf -g 'daemon off;' & pids+=($!)
 dotnet publish proxy/FilterProxy.csproj -c Release -p:PublishProfile=gateway -o $W/fp -v quiet >/dev/null
 fp() {  # $1 = neverIntercept JSON list
   env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__proxyPort=13140 FILTERPROXY__listen__adminPort=0 FILTERPROXY__listen__dnsPort=0 \
-    FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 FILTERPROXY__dataDirectory=$W/fp-data \
+    FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 FILTERPROXY__http__allowInternalDestinations__0=127.0.0.0/8 FILTERPROXY__profiles__nursery-ks1__allowAddresses__0=127.0.0.0/8 FILTERPROXY__dataDirectory=$W/fp-data \
     FILTERPROXY__http__trustedUpstreamCaFiles__0=$W/ca.pem FILTERPROXY__http__neverIntercept="$1" \
     'FILTERPROXY__profiles__nursery-ks1__connectPorts=["*"]' $W/fp/FilterProxy > $W/run/fp.log 2>&1 & fpid=$!; pids+=($fpid)
   for i in $(seq 1 100); do curl -s -o /dev/null -x http://127.0.0.1:13140 http://127.0.0.1:13140/proxy.pac 2>/dev/null && ss -ltn | grep -q 127.0.0.1:13140 && break; sleep 0.2; done

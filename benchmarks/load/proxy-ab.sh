@@ -19,7 +19,7 @@ sleep 0.5
 one() {  # $1 the gateway (executable or .dll), $2 extra env -> "rps cpu_us"
   rm -f $RUN/data/events.db $RUN/data/events.db-wal $RUN/data/events.db-shm  # every run starts with an empty store
   env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__proxyPort=13131 FILTERPROXY__listen__adminPort=0 \
-    FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 \
+    FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 FILTERPROXY__http__allowInternalDestinations__0=127.0.0.0/8 FILTERPROXY__profiles__nursery-ks1__allowAddresses__0=127.0.0.0/8 \
     FILTERPROXY__dataDirectory=$RUN/data FILTERPROXY__http__contentCheck=${SCAN:-false} FILTERPROXY__lists__0__name=bench \
     FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware FILTERPROXY__lists__0__source=$RUN/empty.txt \
     $2 $(case $1 in *.dll) echo dotnet;; esac) $1 > $RUN/fp.log 2>&1 & local pid=$!; fpid=$pid

@@ -15,7 +15,7 @@ dotnet publish proxy/FilterProxy.csproj -c Release -p:PublishProfile=gateway -o 
 scan=${FP_SCAN:-1}
 # The bench's origin sends 1 KB as text/plain and 100 KB as text/html: with FP_SCAN=1 both are checked.
 export FILTERPROXY_CMD="env FILTERPROXY__listen__address=127.0.0.1 FILTERPROXY__listen__proxyPort=\$FP_PROXY_PORT \
-FILTERPROXY__listen__adminPort=0 FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 \
+FILTERPROXY__listen__adminPort=0 FILTERPROXY__listen__dnsPort=0 FILTERPROXY__dns__dohPort=-1 FILTERPROXY__dns__upstreams__0=127.0.0.1:9 FILTERPROXY__http__allowInternalDestinations__0=127.0.0.0/8 FILTERPROXY__profiles__nursery-ks1__allowAddresses__0=127.0.0.0/8 \
 FILTERPROXY__dataDirectory=\$FP_RUN_DIR/filterproxy-data FILTERPROXY__http__contentCheck=$([ "$scan" = 1 ] && echo true || echo false) \
 FILTERPROXY__lists__0__name=bench FILTERPROXY__lists__0__format=domains FILTERPROXY__lists__0__category=malware \
 FILTERPROXY__lists__0__source=\$FP_BLOCKLIST $out/FilterProxy"

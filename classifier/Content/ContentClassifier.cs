@@ -202,7 +202,7 @@ public sealed class ContentClassifier : IContentClassifier
     }
 
     /// <summary>
-    /// How far the model is trusted on a text: by the share of its words the model's vocabulary knows. A page in a language
+    /// How far the model is trusted on a text: by the share of its words the model's vocabulary knows, and by its length. A page in a language
     /// the model was hardly trained on (most of its words unknown) gets what the model says about unfamiliar text — its
     /// priors — not an opinion; there the phrase lists judge, as they do for texts too short for the model. Full trust
     /// from <see cref="TrustedCoverage"/> of words known; none at <see cref="UntrustedCoverage"/> or below.
@@ -215,8 +215,15 @@ public sealed class ContentClassifier : IContentClassifier
         }
 
         double coverage = (double)known / words;
-        return Math.Clamp((coverage - UntrustedCoverage) / (TrustedCoverage - UntrustedCoverage), 0, 1);
+        double byCoverage = Math.Clamp((coverage - UntrustedCoverage) / (TrustedCoverage - UntrustedCoverage), 0, 1);
+
+        // A short text says little: a sign's "Parking is not allowed here." once scored self-harm 0.53 on "allowed here".
+        // Below ShortText words the model's say shrinks in proportion and the phrases carry the rest.
+        return byCoverage * Math.Min(1, (double)words / ShortText);
     }
+
+    /// <summary>From this many words a text is long enough for the model's full say.</summary>
+    public const int ShortText = 12;
 
     public const double TrustedCoverage = 0.7;
     public const double UntrustedCoverage = 0.35;

@@ -32,6 +32,11 @@ public sealed class ContentEvaluation
 
     public const int MissesPerLabel = 3;
 
+    /// <summary>Per source and per language: (harmful blocked, harmful, safe blocked, safe).</summary>
+    public IReadOnlyDictionary<string, (int HarmfulBlocked, int Harmful, int SafeBlocked, int Safe)> BySource { get; init; } = new Dictionary<string, (int, int, int, int)>();
+
+    public IReadOnlyDictionary<string, (int HarmfulBlocked, int Harmful, int SafeBlocked, int Safe)> ByLanguage { get; init; } = new Dictionary<string, (int, int, int, int)>();
+
     /// <summary>Per page: whether it is harmful, and its highest score among the profile's blocked categories.</summary>
     public IReadOnlyList<(bool Harmful, bool Help, double Score)> BlockScores { get; init; } = [];
 
@@ -57,6 +62,8 @@ public sealed class ContentEvaluation
         var obfuscated = new Dictionary<string, (int Same, int Total)>();
         var random = new Random(7);
         var blockScores = new List<(bool, bool, double)>();
+        var bySource = new Dictionary<string, (int, int, int, int)>(StringComparer.Ordinal);
+        var byLanguage = new Dictionary<string, (int, int, int, int)>(StringComparer.Ordinal);
         foreach (LabelledText page in pages)
         {
             int actual = classifier.Model.IndexOf(page.Label);
@@ -68,6 +75,8 @@ public sealed class ContentEvaluation
             ContentVerdict verdict = classifier.ClassifyText(page.Text);
             confusion.Add(actual, Predicted(classifier, verdict));
             bool isBlocked = verdict.FirstBlocked(blocked, threshold) is not null;
+            Count(bySource, page.Source, page.Label != "safe", isBlocked);
+            Count(byLanguage, page.Language, page.Label != "safe", isBlocked);
             blockScores.Add((page.Label != "safe", page.Source.EndsWith("-help", StringComparison.Ordinal), verdict.FirstBlocked(blocked, 0)?.Score ?? 0));
             if (page.Label == "safe")
             {
@@ -108,8 +117,26 @@ public sealed class ContentEvaluation
         {
             Confusion = confusion, Profile = profileName,
             Harmful = harmful, HarmfulBlocked = harmfulBlocked, Safe = safe, SafeBlocked = safeBlocked, Help = help, HelpBlocked = helpBlocked,
-            Obfuscation = obfuscated, FalseBlocks = falseBlocks, Misses = misses, BlockScores = blockScores,
+            Obfuscation = obfuscated, FalseBlocks = falseBlocks, Misses = misses, BlockScores = blockScores, BySource = bySource, ByLanguage = byLanguage,
         };
+    }
+
+    private static void Count(Dictionary<string, (int, int, int, int)> counts, string key, bool harmful, bool blocked)
+    {
+        (int hb, int h, int sb, int s) = counts.GetValueOrDefault(key);
+        counts[key] = harmful ? (hb + (blocked ? 1 : 0), h + 1, sb, s) : (hb, h, sb + (blocked ? 1 : 0), s + 1);
+    }
+
+    /// <summary>"12/15 harmful blocked, 1/40 safe blocked" per key, for the model card.</summary>
+    public static void WriteBreakdown(TextWriter output, string title, IReadOnlyDictionary<string, (int HarmfulBlocked, int Harmful, int SafeBlocked, int Safe)> counts)
+    {
+        output.WriteLine(title);
+        foreach ((string key, (int hb, int h, int sb, int s)) in counts.OrderBy(static c => c.Key, StringComparer.Ordinal))
+        {
+            string harmful = h == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"harmful blocked {hb}/{h} = {(double)hb / h:0.000}");
+            string safe = s == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"safe blocked {sb}/{s} = {(double)sb / s:0.000}");
+            output.WriteLine($"  {key,-32} {harmful,-34} {safe}");
+        }
     }
 
     private static int Predicted(ContentClassifier classifier, ContentVerdict verdict)
@@ -192,6 +219,8 @@ public sealed class ContentEvaluation
         }
 
         output.WriteLine();
+        WriteBreakdown(output, "by source:", BySource);
+        WriteBreakdown(output, "by language:", ByLanguage);
         foreach (string f in FalseBlocks)
         {
             output.WriteLine("false block: " + f);

@@ -8,8 +8,8 @@ using Microsoft.ML.Trainers;
 namespace FilterProxy.Classifier.Model;
 
 /// <summary>
-/// Trains the maximum-entropy model with ML.NET (<c>SdcaMaximumEntropy</c>: stochastic dual coordinate ascent, one
-/// thread, seeded, so the same data and seed give the same weights) over the project's own features — the normalised,
+/// Trains the maximum-entropy model with ML.NET (<c>LbfgsMaximumEntropy</c>: multinomial logistic regression by L-BFGS on
+/// one thread, so the same data give the same weights byte for byte; SDCA was tried and was neither as good nor repeatable) over the project's own features — the normalised,
 /// hashed word and character n-grams the proxy's scorer reads — and exports the weights into a <see cref="TextModel"/>.
 /// ML.NET's prediction engine is not used on the proxy's path: the scorer reads the same weights with no allocation
 /// (benchmarks/Classifier, both side by side).
@@ -24,7 +24,35 @@ public static class MlNetTrainer
         public float Weight { get; set; }
     }
 
-    public static TextModel Train(IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options, Action<string>? progress = null)
+    public static TextModel Train(IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options, Action<string>? progress = null) =>
+        Fit(examples, labels, options, progress).Model;
+
+    /// <summary>
+    /// ML.NET's own prediction path for the same model, for the side-by-side benchmark: a prediction engine over the
+    /// featurised vector (benchmarks/Classifier/MlNetScoringBenchmarks).
+    /// </summary>
+    internal static (TextModel Model, Func<string, float[]> PredictWithMlNet) FitForComparison(IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options)
+    {
+        (TextModel model, MLContext ml, ITransformer transformer, SchemaDefinition schema, Vocabulary? vocabulary) = Fit(examples, labels, options, null);
+        var outputSchema = SchemaDefinition.Create(typeof(Scored));
+        outputSchema[nameof(Scored.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, labels.Count);
+        PredictionEngine<Row, Scored> engine = ml.Model.CreatePredictionEngine<Row, Scored>(transformer, inputSchemaDefinition: schema, outputSchemaDefinition: outputSchema);
+        FeatureSettings features = options.Features;
+        return (model, text =>
+        {
+            Trainer.SparseVector v = Trainer.SparseVector.Of(features, text, vocabulary);
+            Scored scored = engine.Predict(new Row { Features = new VBuffer<float>(features.Rows, v.Rows.Length, v.Values, v.Rows) });
+            return scored.Score;
+        });
+    }
+
+    private sealed class Scored
+    {
+        public float[] Score { get; set; } = [];
+    }
+
+    private static (TextModel Model, MLContext Ml, ITransformer Transformer, SchemaDefinition Schema, Vocabulary? Vocabulary) Fit(
+        IReadOnlyList<LabelledText> examples, IReadOnlyList<string> labels, TrainingOptions options, Action<string>? progress)
     {
         FeatureSettings features = options.Features;
         features.Validate();
@@ -48,7 +76,7 @@ public static class MlNetTrainer
         Parallel.For(0, examples.Count, i => vectors[i] = Trainer.SparseVector.Of(features, examples[i].Text, vocabulary));
         progress?.Invoke($"featurised {examples.Count} examples for ML.NET");
 
-        float[] classWeight = Trainer.ClassWeights(y, [.. examples.Select(static e => e.Weight)], classes, options.BalanceLabels);
+        float[] classWeight = Trainer.ClassWeights(y, [.. examples.Select(static e => e.Weight)], classes, options.BalanceLabels, options.SafeHalf ? labelIndex.GetValueOrDefault("safe", -1) : -1);
         if (labelIndex.TryGetValue("safe", out int safe))
         {
             classWeight[safe] *= options.SafeCost;
@@ -66,30 +94,19 @@ public static class MlNetTrainer
             Weight = classWeight[y[i]] * examples[i].Weight,
         });
         IDataView view = ml.Data.LoadFromEnumerable(data, schema);
-        MulticlassPredictionTransformer<MaximumEntropyModelParameters> fitted = options.Trainer == "mlnet-sdca"
-            ? ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label),
-                FeatureColumnName = nameof(Row.Features),
-                ExampleWeightColumnName = nameof(Row.Weight),
-                L2Regularization = options.MlNetL2,
-                MaximumNumberOfIterations = options.Epochs * 4,
-                NumberOfThreads = 1,
-                Shuffle = true,
-            }).Fit(view)
-            : ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label),
-                FeatureColumnName = nameof(Row.Features),
-                ExampleWeightColumnName = nameof(Row.Weight),
-                L2Regularization = options.MlNetL2,
-                L1Regularization = 0,
-                OptimizationTolerance = 1e-6f,
-                MaximumNumberOfIterations = options.MlNetIterations,
-                NumberOfThreads = 1,
-                HistorySize = 20,
-            }).Fit(view);
-        progress?.Invoke($"ML.NET {(options.Trainer == "mlnet-sdca" ? "SdcaMaximumEntropy" : "LbfgsMaximumEntropy")} trained");
+        MulticlassPredictionTransformer<MaximumEntropyModelParameters> fitted = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+        {
+            LabelColumnName = nameof(Row.Label),
+            FeatureColumnName = nameof(Row.Features),
+            ExampleWeightColumnName = nameof(Row.Weight),
+            L2Regularization = options.MlNetL2,
+            L1Regularization = 0,
+            OptimizationTolerance = 1e-6f,
+            MaximumNumberOfIterations = options.MlNetIterations,
+            NumberOfThreads = 1,
+            HistorySize = 20,
+        }).Fit(view);
+        progress?.Invoke("ML.NET LbfgsMaximumEntropy trained");
 
         VBuffer<float>[] weights = [];
         fitted.Model.GetWeights(ref weights, out int numberOfClasses);
@@ -132,9 +149,9 @@ public static class MlNetTrainer
             TrainingExamples = examples.Count,
             Seed = options.Seed,
             Epochs = options.Epochs,
-            Sources = [.. options.Sources, $"trained with ML.NET {(options.Trainer == "mlnet-sdca" ? "SdcaMaximumEntropy" : "LbfgsMaximumEntropy")} (Microsoft.ML 6.0.0)"],
+            Sources = [.. options.Sources, "trained with ML.NET LbfgsMaximumEntropy (Microsoft.ML 6.0.0)"],
             VocabularyWords = vocabulary?.Count ?? 0,
         };
-        return new TextModel(header, padded, bias, stride, vocabulary);
+        return (new TextModel(header, padded, bias, stride, vocabulary), ml, fitted, schema, vocabulary);
     }
 }

@@ -49,6 +49,35 @@ public static class ModelTraining
         return (model.WithHeader(model.Header with { Metrics = evaluation.Figures() }), evaluation);
     }
 
+    /// <summary>The labelled public sources a content model can be judged on with that source left out of its training.</summary>
+    public static IReadOnlyList<string> LeaveOneOutSources(TrainingData data) =>
+        [.. data.Pages.Where(static p => !p.Source.StartsWith("corpus:", StringComparison.Ordinal) && !p.Source.Contains("e2guardian", StringComparison.Ordinal)
+                && !p.Source.Contains("ldnoobw", StringComparison.Ordinal) && !p.Source.Contains("suicide-lexicon", StringComparison.Ordinal))
+            .GroupBy(static p => p.Source)
+            .Where(static g => g.Any(static p => p.Label == "safe") && g.Any(static p => p.Label != "safe"))
+            .Select(static g => g.Key)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Leave-one-source-out: for each public source, a model trained on everything else (same options), judged on every
+    /// text of that source (none of which it saw). What the model card leads with: it says how the model does on text
+    /// written by people whose writing it never learned from.
+    /// </summary>
+    public static IEnumerable<(string Source, ContentEvaluation Evaluation)> LeaveOneSourceOut(TrainingData data, TrainingOptions options, IReadOnlyList<WeightedPhrase> phrases,
+        Action<string>? progress = null, IReadOnlyCollection<string>? only = null)
+    {
+        (CategorySet blocked, double threshold) = Profile(EvaluationProfile);
+        foreach (string source in LeaveOneOutSources(data).Where(s => only is not { Count: > 0 } || only.Contains(s)))
+        {
+            List<LabelledText> train = [.. data.Pages.Where(p => p.Split != Split.HeldOut && p.Source != source)];
+            IReadOnlyList<string> vocabulary = VocabularyCounter.Count(train);
+            TextModel model = Trainer.TrainWith(train, ShippedModels.ContentLabels, options with { Kind = "content", Sources = data.Sources, Vocabulary = vocabulary }, progress);
+            List<LabelledText> judged = [.. data.Pages.Where(p => p.Source == source)];
+            progress?.Invoke($"left out {source}: judging {judged.Count} texts");
+            yield return (source, ContentEvaluation.Run(new ContentClassifier(model, phrases), judged, EvaluationProfile, blocked, threshold, obfuscation: false));
+        }
+    }
+
     public static (SearchModels Models, SearchEvaluation? HeldOut) TrainSearch(TrainingData data, TrainingOptions options, Action<string>? progress = null)
     {
         List<LabelledText> train = [.. data.Queries.Where(static q => q.Split != Split.HeldOut)];

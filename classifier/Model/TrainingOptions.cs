@@ -29,6 +29,9 @@ public sealed record TrainingOptions
     /// <summary>Weight each example by N / (labels × examples of its label), capped: rare labels count as much as common ones.</summary>
     public bool BalanceLabels { get; init; } = true;
 
+    /// <summary>With balancing: "safe" weighs as much as all harmful labels together (half and half), not one label's share.</summary>
+    public bool SafeHalf { get; init; } = true;
+
     /// <summary>
     /// How much a "safe" example counts against a harmful one after balancing. Below 1, a miss costs more than an
     /// over-block, as it does for a school; the held-out figures show what it costs in over-blocking.
@@ -37,7 +40,7 @@ public sealed record TrainingOptions
 
     public FeatureSettings Features { get; init; } = new();
 
-    /// <summary>Which trainer: "mlnet" (ML.NET LbfgsMaximumEntropy, the default), "mlnet-sdca" or "sgd" (the project's AdaGrad SGD).</summary>
+    /// <summary>Which trainer: "mlnet" (ML.NET LbfgsMaximumEntropy, the default) or "sgd" (the project's AdaGrad SGD).</summary>
     public string Trainer { get; init; } = "mlnet";
 
     /// <summary>ML.NET's L2 penalty (L-BFGS: on the summed, example-weighted loss; not the SGD trainer's number).</summary>

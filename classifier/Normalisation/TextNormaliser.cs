@@ -104,6 +104,17 @@ public sealed class TextNormaliser(FoldTable fold)
 
                 i++;
             }
+            else if (ArabicScript.InBlock(c))
+            {
+                char arabic = ArabicScript.Fold(c);
+                if (arabic != '\0')
+                {
+                    Ensure(ref buffer, w + 1);
+                    buffer[w++] = arabic;
+                }
+
+                continue;
+            }
             else
             {
                 folded = fold.Bmp(c);

@@ -6,12 +6,13 @@ namespace FilterProxy.Classifier.Normalisation;
 /// What children type, read as the words it stands for, before leetspeak would turn its digits into letters ("gr8" is
 /// "great", not "grb"): whole tokens only, lower case. Digits for words ("2" to, "4" for) only between two words, so
 /// "page 2" and "4 4 2" stay numbers; single letters ("u", "r") only outside a run of spaced letters, so "f u c k" is
-/// still re-joined. Euphemisms that dodge filters ("unalive", "sewerslide", "kms", "kys") become the plain words.
+/// still re-joined. Euphemisms that dodge filters ("sewerslide", "kms", "kys", "unalivemyself") become the plain words; "unalive" alone stays
+/// itself (it may mean "kill him" or "kill myself") and the phrase lists weigh it as a word of its own.
 /// </summary>
 internal static class TextSpeak
 {
     /// <summary>The longest key, so longer tokens skip the lookup.</summary>
-    public const int MaxKeyLength = 12;
+    public const int MaxKeyLength = 14;
 
     private static readonly FrozenDictionary<string, string> s_words = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -38,7 +39,7 @@ internal static class TextSpeak
         ["g2g"] = "got to go", ["gtg"] = "got to go", ["brb"] = "be right back", ["cya"] = "see you",         ["f2f"] = "face to face", ["1ce"] = "once", ["2nd"] = "second", ["wud"] = "would", ["shud"] = "should",
         // Words that dodge filters
         ["kms"] = "kill myself", ["kmsl"] = "kill myself", ["kys"] = "kill yourself", ["kmn"] = "kill me now",
-        ["unalive"] = "kill", ["unalived"] = "killed", ["unaliving"] = "killing", ["unalives"] = "kills", ["unaliveme"] = "kill me",
+        ["unaliveme"] = "kill me",
         ["unalivemyself"] = "kill myself", ["sewerslide"] = "suicide", ["sewerslided"] = "suicide", ["suwuicide"] = "suicide",
         ["selfharm"] = "self harm", ["selfharming"] = "self harming", ["slefharm"] = "self harm",
         ["seggs"] = "sex", ["secks"] = "sex", ["s3x"] = "sex", ["nudez"] = "nudes",
@@ -50,9 +51,24 @@ internal static class TextSpeak
     /// <summary>Single letters that stand for words; outside spaced-letter runs only.</summary>
     public static bool IsSingleLetterWord(char c) => c is 'u' or 'r';
 
+    /// <summary>Which (first character, length) pairs any key has: most words are turned away by one array read, not a hash.</summary>
+    private static readonly bool[] s_possible = BuildPossible();
+
+    private static bool[] BuildPossible()
+    {
+        bool[] possible = new bool[128 * (MaxKeyLength + 1)];
+        foreach (string key in s_words.Keys)
+        {
+            possible[(key[0] * (MaxKeyLength + 1)) + key.Length] = true;
+        }
+
+        return possible;
+    }
+
     /// <summary>The words a whole token stands for, or null.</summary>
     public static string? Expand(ReadOnlySpan<char> token) =>
-        token.Length is > 0 and <= MaxKeyLength && s_lookup.TryGetValue(token, out string? words) ? words : null;
+        token.Length is > 0 and <= MaxKeyLength && token[0] < 128 && s_possible[(token[0] * (MaxKeyLength + 1)) + token.Length]
+        && s_lookup.TryGetValue(token, out string? words) ? words : null;
 
     /// <summary>A lone digit that stands for a word between two words ("want 2 die", "need 4 money"), or null.</summary>
     public static string? DigitWord(char c) => c switch

@@ -29,8 +29,15 @@ public enum SearchCues
     Weapon = 16,
 }
 
-/// <summary>What a query matched: the strongest risk phrase, whether a benign context matched, and the cues.</summary>
-public readonly record struct SearchMatch(SearchPhrase? Strongest, bool Benign, SearchCues Cues);
+/// <summary>
+/// What a query matched: the strongest risk phrase, whether a benign context matched (anywhere, or over the strongest
+/// phrase's own words — "die laughing" over "want to die"), and the cues.
+/// </summary>
+public readonly record struct SearchMatch(SearchPhrase? Strongest, bool Benign, SearchCues Cues)
+{
+    /// <summary>A benign phrase shares words with the strongest risk phrase: it says what those very words mean here.</summary>
+    public bool BenignOverStrongest { get; init; }
+}
 
 /// <summary>
 /// The editable search-risk phrase lists (<c>classifier/Search/Lists/&lt;language&gt;.txt</c>; a line is
@@ -129,11 +136,15 @@ public sealed class SearchPhrases
     public SearchMatch Match(ReadOnlySpan<char> normalised)
     {
         SearchPhrase? strongest = null;
+        (int Start, int End) strongestAt = default;
         bool benign = false;
         SearchCues cues = SearchCues.None;
+        Span<(int Start, int End)> benignAt = stackalloc (int, int)[8];
+        int benignCount = 0;
         foreach (SearchPhrase p in _phrases)
         {
-            if (!Contains(normalised, p))
+            int at = IndexOf(normalised, p);
+            if (at < 0)
             {
                 continue;
             }
@@ -145,17 +156,31 @@ public sealed class SearchPhrases
             else if (p.Level == 0)
             {
                 benign = true;
+                if (benignCount < benignAt.Length)
+                {
+                    benignAt[benignCount++] = (at, at + p.Phrase.Length);
+                }
             }
             else if (strongest is null || p.Level > strongest.Level || (p.Level == strongest.Level && p.Phrase.Length > strongest.Phrase.Length))
             {
                 strongest = p;
+                strongestAt = (at, at + p.Phrase.Length);
             }
         }
 
-        return new SearchMatch(strongest, benign, cues);
+        bool over = false;
+        for (int i = 0; i < benignCount && strongest is not null; i++)
+        {
+            over |= benignAt[i].Start < strongestAt.End && strongestAt.Start < benignAt[i].End;
+        }
+
+        return new SearchMatch(strongest, benign, cues) { BenignOverStrongest = over };
     }
 
-    internal static bool Contains(ReadOnlySpan<char> text, SearchPhrase p)
+    internal static bool Contains(ReadOnlySpan<char> text, SearchPhrase p) => IndexOf(text, p) >= 0;
+
+    /// <summary>Where the phrase starts as whole words (or as a word start, with a trailing *), or -1.</summary>
+    internal static int IndexOf(ReadOnlySpan<char> text, SearchPhrase p)
     {
         int from = 0;
         while (from < text.Length)
@@ -163,7 +188,7 @@ public sealed class SearchPhrases
             int at = text[from..].IndexOf(p.Phrase, StringComparison.Ordinal);
             if (at < 0)
             {
-                return false;
+                return -1;
             }
 
             at += from;
@@ -172,12 +197,12 @@ public sealed class SearchPhrases
             bool endsWord = end == text.Length || text[end] == ' ';
             if (startsWord && (endsWord || p.Prefix))
             {
-                return true;
+                return at;
             }
 
             from = at + 1;
         }
 
-        return false;
+        return -1;
     }
 }

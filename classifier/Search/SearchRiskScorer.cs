@@ -48,7 +48,8 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
                 return SearchRisk.None;
             }
 
-            (SearchPhrase? phrase, bool benign, SearchCues cues) = _phrases.Match(text);
+            SearchMatch match = _phrases.Match(text);
+            (SearchPhrase? phrase, bool benign, SearchCues cues) = match;
             int level = phrase?.Level ?? 0;
             string? theme = phrase?.Theme;
             level = Raise(level, theme, cues);
@@ -82,7 +83,7 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
                 level = best;
                 theme = phrase is null || theme is null ? modelTheme : theme;
             }
-            else if (level == 0 && topTheme >= 0 && themes[topTheme] >= WordOnlyConfidence)
+            else if (level == 0 && !benign && topTheme >= 0 && themes[topTheme] >= WordOnlyConfidence)
             {
                 // Nothing in the list and no confident level, but the theme model knows the word (a profanity list in
                 // another language, say): low, so it is recorded but raises no alert on its own.
@@ -91,7 +92,12 @@ public sealed class SearchRiskScorer : ISearchRiskScorer
             }
 
             level = Math.Max(level, Raise(level, theme ?? modelTheme, cues));
-            if (benign && !(cues.HasFlag(SearchCues.FirstPerson) && level >= 3 && theme is "suicide" or "self-harm"))
+            if (benign && phrase is null)
+            {
+                // A benign context and no risk phrase: the models' guess about a film title or homework is not a risk.
+                level = 0;
+            }
+            else if (match.BenignOverStrongest || (benign && !(cues.HasFlag(SearchCues.FirstPerson) && level >= 3 && theme is "suicide" or "self-harm")))
             {
                 // Homework, a film, a haircut: capped at low — unless the one typing says it is about them.
                 level = Math.Min(level, 1);

@@ -36,7 +36,7 @@ internal static class ClassifierCommand
     private static readonly Option<float> s_l2 = new("--l2") { Description = "L2 penalty", DefaultValueFactory = _ => new TrainingOptions().L2 };
     private static readonly Option<float?> s_rate = new("--learning-rate") { Description = "AdaGrad base step (default: 0.1 for content, 0.3 for search)" };
     private static readonly Option<float> s_safeCost = new("--safe-cost") { Description = "Weight of a safe example against a harmful one (below 1: a miss costs more than an over-block)", DefaultValueFactory = _ => new TrainingOptions().SafeCost };
-    private static readonly Option<string> s_trainer = new("--trainer") { Description = "mlnet (ML.NET LbfgsMaximumEntropy, default), mlnet-sdca (ML.NET SdcaMaximumEntropy) or sgd (the project's AdaGrad SGD)", DefaultValueFactory = _ => new TrainingOptions().Trainer };
+    private static readonly Option<string> s_trainer = new("--trainer") { Description = "mlnet (ML.NET LbfgsMaximumEntropy, default) or sgd (the project's AdaGrad SGD)", DefaultValueFactory = _ => new TrainingOptions().Trainer };
     private static readonly Option<float> s_mlnetL2 = new("--mlnet-l2") { Description = "ML.NET's L2 penalty", DefaultValueFactory = _ => new TrainingOptions().MlNetL2 };
     private static readonly Option<int> s_mlnetIterations = new("--mlnet-iterations") { Description = "ML.NET L-BFGS iterations at most", DefaultValueFactory = _ => new TrainingOptions().MlNetIterations };
     private static readonly Option<int> s_version = new("--model-version") { Description = "Version recorded in the model (shown in events)", DefaultValueFactory = _ => 1 };
@@ -55,7 +55,12 @@ internal static class ClassifierCommand
         train.SetAction(parse => Guard(error, () => Train(parse, parse.GetValue(outOption)!, output)));
 
         var profile = new Option<string>("--profile") { Description = "Profile whose categories and threshold decide blocking", DefaultValueFactory = _ => ModelTraining.EvaluationProfile };
-        var eval = new Command("eval", "Per-category precision, recall, F1, confusion matrix and false-block rate on held-out (or given) data.") { s_data, s_kind, Model, profile, Phrases };
+        var loso = new Option<bool>("--loso") { Description = "Leave one public source out at a time: train without it (with the train options) and judge the model on it" };
+        var losoSources = new Option<string[]>("--loso-source") { Description = "Only these sources (e.g. public:germeval2018-offensive-de), to split the runs", AllowMultipleArgumentsPerToken = true };
+        var eval = new Command("eval", "Per-category precision, recall, F1, confusion matrix and false-block rate on held-out (or given) data; --loso for leave-one-source-out.")
+        {
+            s_data, s_kind, Model, profile, Phrases, loso, losoSources, s_seed, s_epochs, s_l2, s_rate, s_safeCost, s_trainer, s_mlnetL2, s_mlnetIterations,
+        };
         eval.SetAction(parse => Guard(error, () => Evaluate(parse, parse.GetValue(profile)!, output, error)));
 
         var tableOut = new Option<string>("--out") { Description = "Where to write the table", Required = true };
@@ -129,9 +134,30 @@ internal static class ClassifierCommand
         return 0;
     }
 
+    private static TrainingOptions Options(ParseResult parse) => new()
+    {
+        Seed = parse.GetValue(s_seed), Epochs = parse.GetValue(s_epochs), Version = parse.GetValue(s_version), L2 = parse.GetValue(s_l2), LearningRate = parse.GetValue(s_rate),
+        SafeCost = parse.GetValue(s_safeCost), Trainer = parse.GetValue(s_trainer)!, MlNetL2 = parse.GetValue(s_mlnetL2), MlNetIterations = parse.GetValue(s_mlnetIterations),
+    };
+
     private static int Evaluate(ParseResult parse, string profileName, TextWriter output, TextWriter error)
     {
         TrainingData data = TrainingData.Load(parse.GetValue(s_data)!, new TrainingOptions().Seed);
+        if (parse.GetValue<bool>("--loso"))
+        {
+            List<WeightedPhrase> phrases = LoadPhrases(parse.GetValue(Phrases));
+            string[] only = parse.GetValue<string[]>("--loso-source") ?? [];
+            foreach ((string source, ContentEvaluation e) in ModelTraining.LeaveOneSourceOut(data, Options(parse), phrases, line => error.WriteLine(line), only))
+            {
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"left out {source}: hate/abuse blocked {e.HarmfulBlocked}/{e.Harmful} = {e.HarmfulRecall:0.000}; safe blocked {e.SafeBlocked}/{e.Safe} = {e.SafeBlockRate:0.000}"));
+                ContentEvaluation.WriteBreakdown(output, "  by language:", e.ByLanguage);
+                output.Flush();
+            }
+
+            return 0;
+        }
+
         string? modelPath = parse.GetValue(Model);
         if (parse.GetValue(s_kind) == "search")
         {

@@ -65,6 +65,15 @@ public sealed class TextNormaliserTests
     public void SpacedLetters_Rejoined(string text, string expected) => Assert.Equal(expected, N(text));
 
     [Theory]
+    [InlineData("أريد أن أموت", "اريد ان اموت")]            // alef with hamza → alef
+    [InlineData("مُحَمَّد", "محمد")]                          // harakat and shadda dropped
+    [InlineData("مدرسة", "مدرسه")]                           // teh marbuta → heh
+    [InlineData("ـمـدرـسـة", "مدرسه")]                        // tatweel dropped
+    [InlineData("میں مرنا چاہتا ہوں", "ميں مرنا چاهتا هوں")]  // Urdu yeh and heh goal → Arabic yeh and heh
+    [InlineData("کیسے", "كيسي")]                              // Urdu keheh → kaf; yeh barree → yeh
+    public void ArabicScript_TypedAnyWay_ReadsTheSame(string text, string expected) => Assert.Equal(expected, N(text));
+
+    [Theory]
     [InlineData("东京塔", "东 京 塔")]                     // no spaces mark Chinese words: each character is a token
     [InlineData("网上赌场 free spins", "网 上 赌 场 free spins")]
     [InlineData("東京タワー", "東 京 タ ワ ー")]          // Japanese likewise
@@ -90,7 +99,7 @@ public sealed class TextNormaliserTests
     [InlineData("i will kms", "i will kill myself")]
     [InlineData("kys loser", "kill yourself loser")]
     [InlineData("50 kms away", "50 kms away")]          // after a number, kilometres
-    [InlineData("how to unalive myself", "how to kill myself")]
+    [InlineData("how to unalive myself", "how to unalive myself")]  // "unalive" alone stays itself: the lists weigh it
     [InlineData("sewerslide methods", "suicide methods")]
     [InlineData("wanna meet irl", "want to meet in real life")]
     [InlineData("send noods", "send nudes")]

@@ -67,8 +67,21 @@ public sealed class ClassifierCommandTests : IDisposable
     [Fact]
     public async Task TrainThenEval_OnAJsonLinesFile()
     {
-        string[] gambling = ["online casino free spins", "bet on football odds tonight", "roulette and blackjack jackpot", "deposit bonus slots"];
-        string[] safe = ["maths homework fractions", "the water cycle for year five", "football match report", "easy cake recipe"];
+        // Pages of twelve words or more: a shorter text is judged mostly by the phrase lists, not the model (ContentClassifier.Trust).
+        string[] gambling =
+        [
+            "online casino free spins every day for new players who join the site tonight",
+            "bet on football odds tonight and win big with our best tips for every match",
+            "roulette and blackjack jackpot games at the live casino table with real dealers now",
+            "deposit bonus slots and jackpots for every player who signs up before the weekend",
+        ];
+        string[] safe =
+        [
+            "maths homework fractions worksheet for year five pupils to finish before the lesson on monday",
+            "the water cycle for year five explained with evaporation condensation and rain in pictures",
+            "football match report from saturday when our under twelves won three nil in the park",
+            "easy cake recipe with flour eggs sugar and butter baked for twenty five minutes at home",
+        ];
         _dir.File("train.jsonl", string.Join("\n", [.. gambling.Select(static t => JsonSerializer.Serialize(new { text = t, label = "gambling" })),
             .. safe.Select(static t => JsonSerializer.Serialize(new { text = t, label = "safe" }))]));
         string model = Path.Combine(_dir.Path, "mine.model");
