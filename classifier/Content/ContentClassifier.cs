@@ -42,11 +42,13 @@ public sealed class ContentClassifier : IContentClassifier
     private readonly Category?[] _labelCategory;
     private readonly int _safe;
     private readonly HostWords _hostWords;
+    private readonly HatePatterns _hate;
 
-    public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null, int modelTextLimit = DefaultModelTextLimit)
+    public ContentClassifier(TextModel model, IEnumerable<WeightedPhrase> phrases, TextNormaliser? normaliser = null, int modelTextLimit = DefaultModelTextLimit, HatePatterns? hatePatterns = null)
     {
         ModelTextLimit = modelTextLimit;
         _model = model;
+        _hate = hatePatterns ?? HatePatterns.Shared;
         _normaliser = normaliser ?? (model.Vocabulary is null ? TextNormaliser.Default : TextNormaliser.MarkingJoined);
 
         // Phrases are matched against normalised text, so they are normalised the same way ("k1ll" = "kill").
@@ -137,6 +139,13 @@ public sealed class ContentClassifier : IContentClassifier
             }
             cancellationToken.ThrowIfCancellationRequested();
             Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
+            (int hateHits, string? hateExample) = _hate.Find(forModel);
+            if (hateHits > 0)
+            {
+                // A group named beside something hostile ("muslims … are vermin") counts as a discrimination phrase.
+                (found ??= [])[new WeightedPhrase(Category.Discrimination, HatePatterns.Weight, "pattern " + hateExample, "", "hate patterns", 0)] = hateHits;
+            }
+
             List<CategoryScore>? scores = null;
             for (int i = 0; i < _model.Classes; i++)
             {

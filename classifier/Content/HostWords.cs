@@ -17,7 +17,7 @@ internal sealed class HostWords(Vocabulary? vocabulary)
 
     public string Of(string? host)
     {
-        if (string.IsNullOrEmpty(host) || System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _))
+        if (string.IsNullOrEmpty(host) || System.Net.IPAddress.TryParse(Core.Domains.HostName.WithoutBrackets(host), out _))
         {
             return "";
         }

@@ -41,19 +41,15 @@ public static class TextExtractor
         return new PooledText(buffer, length);
     }
 
+    /// <summary>The charset's encoding, read as a span (trimming or lower-casing the string would allocate on every page).</summary>
     private static Encoding EncodingFor(string? charset)
     {
-        if (charset is null)
-        {
-            return Encoding.UTF8;
-        }
+        ReadOnlySpan<char> name = charset.AsSpan().Trim("\" ");
+        return Is(name, "iso-8859-1") || Is(name, "latin1") || Is(name, "windows-1252") || Is(name, "us-ascii") || Is(name, "ascii") ? Encoding.Latin1
+            : Is(name, "utf-16") || Is(name, "utf-16le") ? Encoding.Unicode
+            : Is(name, "utf-16be") ? Encoding.BigEndianUnicode
+            : Encoding.UTF8;
 
-        return charset.Trim('"', ' ').ToLowerInvariant() switch
-        {
-            "iso-8859-1" or "latin1" or "windows-1252" or "us-ascii" or "ascii" => Encoding.Latin1,
-            "utf-16" or "utf-16le" => Encoding.Unicode,
-            "utf-16be" => Encoding.BigEndianUnicode,
-            _ => Encoding.UTF8,
-        };
+        static bool Is(ReadOnlySpan<char> name, string known) => name.Equals(known, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -8,6 +8,11 @@ public static class HostName
 {
     public const int MaxLength = 253;
     private static readonly IdnMapping s_idn = new() { AllowUnassigned = true, UseStd3AsciiRules = false };
+    private static readonly char[] s_brackets = ['[', ']'];
+
+    /// <summary>The host without IPv6 brackets ("[::1]" → "::1"); the same string, unallocated, when it has none
+    /// (<c>Trim('[', ']')</c> allocates its argument array on every call).</summary>
+    public static string WithoutBrackets(string host) => host.Trim(s_brackets);
 
     /// <summary>
     /// Prepares a host for lookup without allocating in the common case (ASCII): trims whitespace,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FilterProxy.Core.Domains;
 using FilterProxy.Core.Policy;
 using FilterProxy.Http.Destinations;
 
@@ -66,7 +67,7 @@ internal sealed class OriginConnector(PolicySnapshotHolder snapshots, Destinatio
     /// <summary>A host's addresses: an address literal in any spelling the system accepts, a local name, or the system resolver's answer.</summary>
     public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        string bare = host.Trim('[', ']');
+        string bare = HostName.WithoutBrackets(host);
         if (IPAddress.TryParse(bare, out IPAddress? literal))
         {
             return [literal];
@@ -82,5 +83,5 @@ internal sealed class OriginConnector(PolicySnapshotHolder snapshots, Destinatio
 
     /// <summary>Why a literal address target is refused (null for names and allowed addresses): lets CONNECT refuse before it answers 200.</summary>
     public string? RefusalOfLiteral(string host, int port) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal) ? guard.Refusal(literal, port) : null;
+        IPAddress.TryParse(HostName.WithoutBrackets(host), out IPAddress? literal) ? guard.Refusal(literal, port) : null;
 }

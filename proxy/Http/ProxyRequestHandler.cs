@@ -1,6 +1,7 @@
 using System.Net;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Content;
+using FilterProxy.Core.Domains;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using FilterProxy.Http.BlockPages;
@@ -289,7 +290,7 @@ internal readonly record struct RequestTarget(string Scheme, string Host, int Po
 
     public static bool TryCreate(string scheme, string host, int port, string pathAndQuery, IPEndPoint? original, out RequestTarget target)
     {
-        host = host.Trim('[', ']');
+        host = HostName.WithoutBrackets(host);
         target = new RequestTarget(scheme, host, port, pathAndQuery.Length == 0 ? "/" : pathAndQuery, original);
         return host.Length > 0 && (pathAndQuery.Length == 0 || pathAndQuery.StartsWith('/'));
     }

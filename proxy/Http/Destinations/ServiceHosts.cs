@@ -1,4 +1,5 @@
 using System.Net;
+using FilterProxy.Core.Domains;
 using FilterProxy.Core.Policy;
 
 namespace FilterProxy.Http.Destinations;
@@ -59,7 +60,7 @@ internal sealed class ServiceHosts(PolicySnapshotHolder snapshots, TimeProvider 
         var literals = new HashSet<IPAddress>(previous.Addresses);
         foreach (string host in hosts)
         {
-            if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+            if (IPAddress.TryParse(HostName.WithoutBrackets(host), out IPAddress? literal))
             {
                 literals.Add(Normal(literal));
             }
@@ -80,7 +81,7 @@ internal sealed class ServiceHosts(PolicySnapshotHolder snapshots, TimeProvider 
             var addresses = new HashSet<IPAddress>();
             foreach (string host in hosts)
             {
-                string h = host.Trim('[', ']');
+                string h = HostName.WithoutBrackets(host);
                 if (IPAddress.TryParse(h, out IPAddress? literal))
                 {
                     addresses.Add(Normal(literal));

@@ -150,6 +150,19 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
+    public void HatePattern_AddsToDiscrimination_WithThePatternAsEvidence()
+    {
+        const string text = "Honestly the refugees in this town are vermin and should be deported, every single one of them.";
+        var without = new ContentClassifier(ShippedModels.Content, PhraseList.BuiltIn(), hatePatterns: HatePatterns.None);
+
+        (ContentVerdict verdict, Dictionary<string, double> scores) = s_shipped.ClassifyWithScores(text);
+
+        Assert.True(scores["discrimination"] > without.ClassifyWithScores(text).Scores["discrimination"]);
+        CategoryScore discrimination = Assert.Single(verdict.Scores, static s => s.Category == Category.Discrimination);
+        Assert.Contains(discrimination.Evidence, static e => e.StartsWith("phrase pattern refugees + ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PhraseLists_ShiftTheModelsScore_BothWays()
     {
         const string text = "Weekend tips: strong edibles and top shelf kush.";
@@ -171,6 +184,27 @@ public sealed class ContentClassifierTests
         for (int i = 0; i < 20; i++)
         {
             Assert.Same(ContentVerdict.Clean, s_shipped.ClassifyText(text));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task CleanPage_AsTheProxySendsIt_WithHostAndCharset_AllocatesNothing_AfterWarmUp()
+    {
+        // The proxy's path: bytes, a charset to trim and a site name to read (each once cost 32 B a page).
+        var page = new ContentSample(ContentKind.Html, System.Text.Encoding.UTF8.GetBytes(
+            "<html><body><p>The water cycle: evaporation, condensation, precipitation and collection. Homework is due on Friday.</p></body></html>"),
+            "\"utf-8\"", "school-news.example.org");
+        for (int i = 0; i < 200; i++)
+        {
+            await s_shipped.ClassifyAsync(page, default);   // completes synchronously: no await allocates
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Same(ContentVerdict.Clean, await s_shipped.ClassifyAsync(page, default));
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

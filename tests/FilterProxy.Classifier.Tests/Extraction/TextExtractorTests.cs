@@ -55,11 +55,24 @@ public sealed class TextExtractorTests
         Assert.DoesNotContain("\"n\"", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Latin1Charset_IsHonoured()
+    [Theory]
+    [InlineData("ISO-8859-1")]
+    [InlineData("\"windows-1252\"")]   // quoted, as some servers send it
+    [InlineData(" latin1 ")]
+    public void Latin1Charset_IsHonoured(string charset)
     {
         byte[] latin1 = Encoding.Latin1.GetBytes("café");
 
-        Assert.Equal("café", TextExtractor.Extract(new ContentSample(ContentKind.Text, latin1, "ISO-8859-1", "x.test")));
+        Assert.Equal("café", TextExtractor.Extract(new ContentSample(ContentKind.Text, latin1, charset, "x.test")));
+    }
+
+    [Theory]
+    [InlineData("UTF-16")]
+    [InlineData("utf-16be")]
+    public void Utf16Charsets_AreHonoured(string charset)
+    {
+        Encoding encoding = charset.EndsWith("be", StringComparison.OrdinalIgnoreCase) ? Encoding.BigEndianUnicode : Encoding.Unicode;
+
+        Assert.Equal("café", TextExtractor.Extract(new ContentSample(ContentKind.Text, encoding.GetBytes("café"), charset, "x.test")));
     }
 }
