@@ -50,7 +50,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Settings that stay with each node and never come from a shared (central) policy.</summary>
-    public static readonly IReadOnlyList<string> NodeLocalKeys = ["dataDirectory", "listen", "allowedClients", "events"];
+    public static readonly IReadOnlyList<string> NodeLocalKeys = ["dataDirectory", "listen", "allowedClients", "events", "metrics"];
 
     /// <param name="sharedPolicy">
     /// The central policy published over Redis (multi-site), as JSON: applied over the file, key by key (objects

@@ -22,6 +22,17 @@ public sealed class FilterProxyConfig
     public HttpConfig? Http { get; set; }
     public EventsConfig? Events { get; set; }
     public IdentityConfig? Identity { get; set; }
+    public MetricsConfig? Metrics { get; set; }
+}
+
+public sealed class MetricsConfig
+{
+    public bool? Enabled { get; set; }
+    public string? BearerToken { get; set; }
+    public string? OtlpEndpoint { get; set; }
+    /// <summary>grpc or http/protobuf.</summary>
+    public string? OtlpProtocol { get; set; }
+    public int? OtlpIntervalSeconds { get; set; }
 }
 
 public sealed class EventsConfig

@@ -24,6 +24,7 @@ public sealed record GatewaySettings
     public DnsSettings Dns { get; init; } = new();
     public HttpSettings Http { get; init; } = new();
     public EventSettings Events { get; init; } = new();
+    public MetricsSettings Metrics { get; init; } = new();
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

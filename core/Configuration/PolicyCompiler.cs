@@ -111,6 +111,7 @@ public static partial class PolicyCompiler
             Dns = CompileDns(config.Dns, e),
             Http = CompileHttp(config.Http, baseDirectory, e),
             Events = CompileEvents(config.Events, baseDirectory, e),
+            Metrics = CompileMetrics(config.Metrics, e),
         };
 
         int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0, settings.Dns.DohPort ?? 0];

@@ -40,6 +40,7 @@ public sealed partial class AlertService
     private readonly NotificationBudget _budget;
     private readonly Lock _gate = new();
     private long _raised, _delivered, _failed, _summarised;
+    private readonly long[] _raisedBySeverity = new long[Enum.GetValues<AlertSeverity>().Length];
 
     public AlertService(IEventStore store, IEnumerable<INotifier> notifiers, AlertFeed feed, AlertServiceOptions? options = null, TimeProvider? time = null, ILogger<AlertService>? logger = null)
     {
@@ -56,6 +57,9 @@ public sealed partial class AlertService
     public AlertEngine? Engine { get; set; }
 
     public long Raised => Interlocked.Read(ref _raised);
+
+    /// <summary>Alerts raised at this severity since start (for metrics).</summary>
+    public long RaisedAt(AlertSeverity severity) => Interlocked.Read(ref _raisedBySeverity[(int)severity]);
     public long Delivered => Interlocked.Read(ref _delivered);
     public long DeliveryFailures => Interlocked.Read(ref _failed);
     /// <summary>Alerts whose message went out in a summary instead of on its own.</summary>
@@ -86,6 +90,7 @@ public sealed partial class AlertService
             if (change.Kind == AlertChangeKind.Raised)
             {
                 Interlocked.Increment(ref _raised);
+                Interlocked.Increment(ref _raisedBySeverity[(int)change.Alert.Severity]);
             }
 
             _outbox.Writer.TryWrite(new Outgoing(change.Alert, Summary: false));

@@ -12,6 +12,7 @@ using FilterProxy.Events;
 using FilterProxy.Http;
 using FilterProxy.Http.Destinations;
 using FilterProxy.Identity;
+using FilterProxy.Metrics;
 using FilterProxy.Tls;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Policy;
@@ -148,12 +149,13 @@ internal sealed class GatewayApp : IAsyncDisposable
         builder.Services.AddSingleton<DnsRateLimiter>();
         builder.Services.AddSingleton(sp => new DnsUpstreams(time));
         builder.Services.AddSingleton<DnsResolver>();
-        builder.Services.AddSingleton(sp => new DnsRepeats(events.Pipeline, sp.GetRequiredService<PolicySnapshotHolder>(), time));
+        builder.Services.AddSingleton(sp => new DnsRepeats(events.Pipeline, sp.GetRequiredService<PolicySnapshotHolder>(), time, sp.GetRequiredService<FilterProxy.Metrics.GatewayMetrics>()));
         builder.Services.AddSingleton<DnsServerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         builder.Services.AddSingleton<IHealthReporter, DnsHealth>();
         builder.Services.AddSingleton<IHealthReporter, CertificateHealth>();
         builder.Services.AddFilterProxyHttp(snapshot.Settings.Http);
+        builder.Services.AddFilterProxyMetrics(snapshot.Settings);
 
         WebApplication app = builder.Build();
         app.UseFilterProxyHttp(); // proxy connections were checked against allowedClients when they connected
@@ -162,6 +164,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         app.MapFilterProxyAdmin();
         app.MapFilterProxyAdminUi();
         DohEndpoint.Map(app);
+        app.MapFilterProxyMetrics(snapshot.Settings.Metrics);
         app.MapGet("/school-ca.crt", (SchoolCertificateAuthority authority) => Results.Text(authority.CertificatePem, "application/x-pem-file")).AllowAnonymous();
         app.MapGet("/ca", (SchoolCertificateAuthority authority) => Results.Content(CertificatePage.Html(authority), "text/html; charset=utf-8")).AllowAnonymous();
         app.MapGet("/proxy.pac", (HttpContext context, PolicySnapshotHolder policy) => Results.Text(

@@ -81,6 +81,17 @@ internal static class ProxyHosting
     public static void UseFilterProxyHttp(this IApplicationBuilder app)
     {
         ProxyRequestHandler handler = app.ApplicationServices.GetRequiredService<ProxyRequestHandler>();
-        app.Use((context, next) => context.Features.Get<ProxyConnectionFeature>() is { } connection ? handler.InvokeAsync(context, connection) : next(context));
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<ProxyConnectionFeature>() is not { } connection)
+            {
+                return next(context);
+            }
+
+            // Routing matched the path against the admin's endpoints; a proxied request is none of them (and its
+            // http.server.request.duration must not carry an admin route).
+            context.SetEndpoint(null);
+            return handler.InvokeAsync(context, connection);
+        });
     }
 }

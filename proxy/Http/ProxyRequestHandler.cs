@@ -27,6 +27,7 @@ internal sealed class ProxyRequestHandler(
     RequestIdentifier identifier,
     PortalPages portal,
     RecentBlocks recentBlocks,
+    FilterProxy.Metrics.GatewayMetrics metrics,
     TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context, ProxyConnectionFeature connection)
@@ -222,11 +223,17 @@ internal sealed class ProxyRequestHandler(
     {
         FilterEvent e = HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
             d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText);
-        if (d.SearchTerm is { } term && searchRisk.Score(term) is { IsNone: false } risk)
+        if (d.SearchTerm is { } term)
         {
-            e = e with { Risk = risk.Level, Theme = risk.Theme };
+            var risk = searchRisk.Score(term);
+            metrics.SearchRisk(risk.Level);
+            if (!risk.IsNone)
+            {
+                e = e with { Risk = risk.Level, Theme = risk.Theme };
+            }
         }
 
+        metrics.Decision(d.Intercepted ? "https" : "http", verdict, content?.Category ?? decision.Category, decision.Profile.Name);
         events.TryWrite(e);
     }
 

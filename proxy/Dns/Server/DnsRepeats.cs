@@ -3,6 +3,7 @@ using System.Net;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using FilterProxy.Dns.Tables;
+using FilterProxy.Dns.Wire;
 
 namespace FilterProxy.Dns.Server;
 
@@ -40,8 +41,11 @@ internal sealed class DnsRepeats : IDisposable
     [ThreadStatic]
     private static char[]? t_key;
 
-    public DnsRepeats(IEventSink pipeline, PolicySnapshotHolder snapshots, TimeProvider time)
+    private readonly FilterProxy.Metrics.GatewayMetrics? _metrics;
+
+    public DnsRepeats(IEventSink pipeline, PolicySnapshotHolder snapshots, TimeProvider time, FilterProxy.Metrics.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _pipeline = pipeline;
         _snapshots = snapshots;
         _time = time;
@@ -57,6 +61,12 @@ internal sealed class DnsRepeats : IDisposable
         if (r.Source == DnsSource.RateLimited)
         {
             return;
+        }
+
+        if (_metrics is { } metrics)
+        {
+            metrics.DnsQuery(protocol, DnsRcode.Name(r.Rcode), DnsEvents.CacheHit(r), r.Upstream is null ? null : r.UpstreamLatency);
+            metrics.Decision("dns", DnsEvents.Verdict(r), r.HasDecision ? r.Decision.Category : null, r.HasDecision ? r.Decision.Profile.Name : null);
         }
 
         DateTimeOffset time = _time.GetUtcNow();

@@ -63,7 +63,7 @@ internal readonly record struct Inspection(bool Block, CategoryScore? Score, str
 /// fails or runs out of time, pupils' profiles block (fail closed) and onScanFailure "allow" profiles pass, logged.
 /// Binary content is never read here.
 /// </summary>
-internal sealed class ContentInspector(IContentClassifier classifier, PolicySnapshotHolder snapshots)
+internal sealed class ContentInspector(IContentClassifier classifier, PolicySnapshotHolder snapshots, FilterProxy.Metrics.GatewayMetrics metrics)
 {
     private const int InlineCheckBytes = 16 * 1024;
 
@@ -122,6 +122,14 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
     }
 
     public async Task<Inspection> InspectAsync(BodyPrefix prefix, ContentKind kind, string? charset, string? contentEncoding, Profile profile, string host, CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Inspection inspection = await InspectCoreAsync(prefix, kind, charset, contentEncoding, profile, host, cancellationToken);
+        metrics.ContentCheck(System.Diagnostics.Stopwatch.GetElapsedTime(started), inspection.Block);
+        return inspection;
+    }
+
+    private async Task<Inspection> InspectCoreAsync(BodyPrefix prefix, ContentKind kind, string? charset, string? contentEncoding, Profile profile, string host, CancellationToken cancellationToken)
     {
         TimeSpan budget = snapshots.Current.Settings.Http.ScanTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -28,6 +28,7 @@ internal sealed partial class TunnelHandler(
     IEventSink events,
     RequestIdentifier identifier,
     TimeProvider time,
+    FilterProxy.Metrics.GatewayMetrics metrics,
     ILogger<TunnelHandler> logger)
 {
     private static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(15);
@@ -219,6 +220,7 @@ internal sealed partial class TunnelHandler(
             }
 
             feature.Intercepted = target;
+            metrics.Tunnel("intercept"); // its requests are counted one by one as they are decided
             var decrypted = new SslDuplexPipe(ssl);
             connection.Transport = decrypted;
             try
@@ -282,6 +284,10 @@ internal sealed partial class TunnelHandler(
         User = draft.Identity?.User, Profile = draft.Identity?.Profile, Vulnerable = draft.Identity?.Vulnerable ?? false,
     };
 
-    private void Emit(in HttpEvents.Origin o, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note) =>
+    private void Emit(in HttpEvents.Origin o, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note)
+    {
+        metrics.Tunnel(verdict switch { "block" => "refuse", "error" => "error", _ => "splice" });
+        metrics.Decision("tunnel", verdict, decision);
         events.TryWrite(HttpEvents.Create(o, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), host, "https", note: note));
+    }
 }
