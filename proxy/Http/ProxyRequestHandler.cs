@@ -233,7 +233,7 @@ internal sealed class ProxyRequestHandler(
             }
         }
 
-        metrics.Decision(d.Intercepted ? "https" : "http", verdict, content?.Category ?? decision.Category, decision.Profile.Name);
+        metrics.Decision(d.Intercepted ? FilterProxy.Metrics.GatewayMetrics.Https : FilterProxy.Metrics.GatewayMetrics.Http, verdict, content?.Category ?? decision.Category, decision.Profile.Name);
         events.TryWrite(e);
     }
 

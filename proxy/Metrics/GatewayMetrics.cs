@@ -15,12 +15,13 @@ internal sealed class GatewayMetrics
 {
     public const string MeterName = "FilterProxy";
 
-    private static readonly string[] s_categories = [.. Categories.All.Select(static c => c.Name)];
     private static readonly object s_true = true, s_false = false;
 
-    private readonly Counter<long> _decisions;
+    private readonly DecisionCounts _decisions = new();
+    private readonly DnsQueryCounts _dnsQueries = new();
+    private readonly ObservableCounter<long> _decisionsCounter;
+    private readonly ObservableCounter<long> _dnsQueriesCounter;
     private readonly Counter<long> _tunnels;
-    private readonly Counter<long> _dnsQueries;
     private readonly Histogram<double> _dnsUpstream;
     private readonly Histogram<double> _contentChecks;
     private readonly Counter<long> _searches;
@@ -28,11 +29,11 @@ internal sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory factory)
     {
         Meter = factory.Create(MeterName);
-        _decisions = Meter.CreateCounter<long>("filterproxy.decisions", "{decision}",
+        _decisionsCounter = Meter.CreateObservableCounter("filterproxy.decisions", _decisions.Read, "{decision}",
             "Policy decisions, one per HTTP request, CONNECT tunnel and DNS query, by what was decided");
         _tunnels = Meter.CreateCounter<long>("filterproxy.http.tunnels", "{tunnel}",
             "CONNECT and transparent TLS connections by what was done with them: splice, intercept, refuse, error");
-        _dnsQueries = Meter.CreateCounter<long>("filterproxy.dns.queries", "{query}",
+        _dnsQueriesCounter = Meter.CreateObservableCounter("filterproxy.dns.queries", _dnsQueries.Read, "{query}",
             "DNS queries answered, by protocol (udp, tcp, doh), response code and whether the cache answered");
         _dnsUpstream = Meter.CreateHistogram<double>("filterproxy.dns.upstream.duration", "s",
             "Time an upstream resolver took to answer a query the cache could not",
@@ -47,22 +48,19 @@ internal sealed class GatewayMetrics
     public Meter Meter { get; }
 
     /// <summary>One decision; <paramref name="category"/> is the category that decided it (or the content check's), if any.</summary>
-    public void Decision(string source, string verdict, Category? category, string? profile)
+    /// <param name="source">An index into <see cref="DecisionCounts.Sources"/>: <see cref="Http"/>, <see cref="Https"/>, <see cref="TunnelSource"/>, <see cref="Dns"/>.</param>
+    public void Decision(int source, string verdict, Category? category, string? profile)
     {
-        if (!_decisions.Enabled)
+        if (_decisionsCounter.Enabled)
         {
-            return;
+            _decisions.Add(source, verdict, category, profile);
         }
-
-        _decisions.Add(1,
-            new("filterproxy.source", source),
-            new("filterproxy.verdict", verdict),
-            new("filterproxy.category", category is { } c ? s_categories[(int)c] : "none"),
-            new("filterproxy.profile", profile ?? "none"));
     }
 
-    public void Decision(string source, string verdict, in Decision decision) =>
+    public void Decision(int source, string verdict, in Decision decision) =>
         Decision(source, verdict, decision.Category, decision.Profile.Name);
+
+    public const int Http = 0, Https = 1, TunnelSource = 2, Dns = 3;
 
     /// <summary>A tunnel's fate: splice, intercept, refuse or error.</summary>
     public void Tunnel(string mode)
@@ -73,14 +71,11 @@ internal sealed class GatewayMetrics
         }
     }
 
-    public void DnsQuery(string protocol, string responseCode, bool cacheHit, TimeSpan? upstream)
+    public void DnsQuery(string protocol, int rcode, bool cacheHit, TimeSpan? upstream)
     {
-        if (_dnsQueries.Enabled)
+        if (_dnsQueriesCounter.Enabled)
         {
-            _dnsQueries.Add(1,
-                new("dns.protocol", protocol),
-                new("dns.response_code", responseCode),
-                new("filterproxy.dns.cache_hit", cacheHit ? s_true : s_false));
+            _dnsQueries.Add(protocol, rcode, cacheHit);
         }
 
         if (upstream is { } latency && _dnsUpstream.Enabled)

@@ -79,6 +79,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Evaluates a PromQL expression once: "success", or Prometheus's error (a parse error names the problem).</summary>
+    public async Task<string> CheckQueryAsync(string query)
+    {
+        using HttpResponseMessage response = await _http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(query)}");
+        using JsonDocument answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return answer.RootElement.GetProperty("status").GetString() == "success"
+            ? "success"
+            : answer.RootElement.GetProperty("error").GetString()!;
+    }
+
     /// <summary>The health of the scrape target as Prometheus saw it last ("up", "down", "unknown") and its last error.</summary>
     public async Task<(string Health, string Error)> TargetAsync()
     {

@@ -3,7 +3,6 @@ using System.Net;
 using FilterProxy.Core.Events;
 using FilterProxy.Core.Policy;
 using FilterProxy.Dns.Tables;
-using FilterProxy.Dns.Wire;
 
 namespace FilterProxy.Dns.Server;
 
@@ -65,8 +64,8 @@ internal sealed class DnsRepeats : IDisposable
 
         if (_metrics is { } metrics)
         {
-            metrics.DnsQuery(protocol, DnsRcode.Name(r.Rcode), DnsEvents.CacheHit(r), r.Upstream is null ? null : r.UpstreamLatency);
-            metrics.Decision("dns", DnsEvents.Verdict(r), r.HasDecision ? r.Decision.Category : null, r.HasDecision ? r.Decision.Profile.Name : null);
+            metrics.DnsQuery(protocol, r.Rcode, DnsEvents.CacheHit(r), r.Upstream is null ? null : r.UpstreamLatency);
+            metrics.Decision(FilterProxy.Metrics.GatewayMetrics.Dns, DnsEvents.Verdict(r), r.HasDecision ? r.Decision.Category : null, r.HasDecision ? r.Decision.Profile.Name : null);
         }
 
         DateTimeOffset time = _time.GetUtcNow();

@@ -287,7 +287,7 @@ internal sealed partial class TunnelHandler(
     private void Emit(in HttpEvents.Origin o, in Decision decision, string host, EventKind kind, string verdict, string reason, string rule, int status, long bytes, string? note)
     {
         metrics.Tunnel(verdict switch { "block" => "refuse", "error" => "error", _ => "splice" });
-        metrics.Decision("tunnel", verdict, decision);
+        metrics.Decision(FilterProxy.Metrics.GatewayMetrics.TunnelSource, verdict, decision);
         events.TryWrite(HttpEvents.Create(o, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), host, "https", note: note));
     }
 }
