@@ -7,7 +7,7 @@ namespace FilterProxy.Events.Notifications;
 /// <summary>Publishes alerts on <c>{prefix}alerts:live</c> and feeds those of every node (this one included) into the local <see cref="AlertFeed"/>.</summary>
 public sealed class RedisAlertChannel(ConnectionMultiplexer redis, string prefix, AlertFeed feed) : INotifier
 {
-    private readonly string _channel = prefix + "alerts:live";
+    private readonly RedisChannel _channel = RedisChannel.Literal(prefix + "alerts:live");
 
     public string Name => "redis pub/sub " + _channel;
 

@@ -23,7 +23,7 @@ internal sealed class SharedPolicySource
     public void SetLocal(string? json) => _json = json;
 
     public static string Key(string prefix) => prefix + "policy";
-    public static string Channel(string prefix) => prefix + "policy:changed";
+    public static RedisChannel Channel(string prefix) => RedisChannel.Literal(prefix + "policy:changed");
 
     public async Task<bool> FetchAsync(RedisEventStore redis)
     {

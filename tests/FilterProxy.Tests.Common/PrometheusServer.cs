@@ -6,7 +6,7 @@ using Xunit;
 namespace FilterProxy.Tests.Common;
 
 /// <summary>
-/// Debian's real Prometheus server on 127.0.0.1 and a free port, scraping one target every second, its data in a
+/// Debian's real Prometheus server on 127.0.0.1 and a free port, scraping one target every two seconds, its data in a
 /// temporary folder; stopped by its PID. Fails loudly (never skips) when it is not installed: .ci/run installs it.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
@@ -35,8 +35,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         string auth = bearerToken is null ? "" : $"\n    authorization:\n      credentials: \"{bearerToken}\"";
         string config = dir.File("prometheus.yml", $"""
             global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
+              scrape_interval: 2s
+              scrape_timeout: 2s
             scrape_configs:
               - job_name: filterproxy
                 metrics_path: /metrics{auth}
@@ -53,7 +53,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     /// <summary>
     /// Evaluates <paramref name="query"/> (PromQL) until it returns a sample or <paramref name="within"/> passes; the first
-    /// sample's value, or null. Scrapes are once a second, so a series appears a second or two after the traffic.
+    /// sample's value, or null. Scrapes are every two seconds, so a series appears a few seconds after the traffic.
     /// </summary>
     public async Task<double?> WaitForValueAsync(string query, TimeSpan within)
     {

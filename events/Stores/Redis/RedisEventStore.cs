@@ -8,13 +8,15 @@ using StackExchange.Redis;
 namespace FilterProxy.Events.Stores.Redis;
 
 /// <summary>
-/// The production and multi-site store (StackExchange.Redis 1.2.6, one shared multiplexer):
+/// The production and multi-site store (StackExchange.Redis 3.x, one shared multiplexer):
 /// <list type="bullet">
 /// <item>events in two streams, <c>events:allowed</c> and <c>events:blocked</c> (each trimmed by time for its own retention),</item>
 /// <item>per-user, per-device and per-client timelines as sorted sets (score = event time) pointing into the streams,</item>
 /// <item>per-day counts in one hash per day, alerts as hashes with a sorted set by time, the audit trail as a list.</item>
 /// </list>
-/// A batch is one Lua script call: one round trip, atomic, and idempotent by batch id.
+/// A batch is one Lua script call: one round trip, atomic, and idempotent by batch id. Everything else uses the
+/// client's own commands: stream reads and trims (<c>StreamRangeAsync</c>, <c>StreamTrimByMinIdAsync</c>), and
+/// transactions with conditions where two writes must happen together or not at all (alerts, the audit trail).
 /// </summary>
 public sealed partial class RedisEventStore : IEventStore
 {
@@ -46,6 +48,10 @@ public sealed partial class RedisEventStore : IEventStore
         options.AbortOnConnectFail = false; // start while Redis is down: events spool until it is back
         options.ConnectTimeout = 3000;
         options.SyncTimeout = 5000;
+        // While Redis is unreachable a write fails at once, so the pipeline puts the batch in its spool on disk
+        // (durable, replayed in order) instead of the client holding it in memory until a reconnect (its default
+        // backlog): a gateway restarted during an outage must not lose what it had accepted.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         string endpoints = string.Join(",", options.EndPoints.Select(static e => e.ToString()));
         return new RedisEventStore(redis, prefix, $"redis {endpoints} (prefix {prefix})");
@@ -130,26 +136,49 @@ public sealed partial class RedisEventStore : IEventStore
 
     private async Task ReadIndexAsync(string key, EventQuery query, int limit, List<FilterEvent> result)
     {
-        string max = query.Until is { } until ? "(" + until.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "+inf";
-        string min = query.Since is { } since ? since.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-inf";
+        double maxScore = query.Until is { } until ? until.ToUnixTimeMilliseconds() : double.PositiveInfinity;
+        double minScore = query.Since is { } since ? since.ToUnixTimeMilliseconds() : double.NegativeInfinity;
         int offset = 0;
         int page = Math.Min(Math.Max(limit, 64), 2000);
+        IDatabase db = Db;
         while (result.Count < limit)
         {
-            var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.ReadIndex, [Prefix, key], [max, min, offset, page]).ConfigureAwait(false))!;
-            int examined = int.Parse((string)reply[^1]!, CultureInfo.InvariantCulture);
-            for (int i = 0; i < reply.Length - 1 && result.Count < limit; i++)
+            RedisValue[] members = await db.SortedSetRangeByScoreAsync(key, minScore, maxScore, Exclude.Stop, Order.Descending, offset, page).ConfigureAwait(false);
+            // One read per entry, all sent at once on the one connection (pipelined): the page costs one round trip.
+            var reads = new Task<StreamEntry[]>[members.Length];
+            for (int i = 0; i < members.Length; i++)
             {
-                FilterEvent e = EventJson.Event((byte[])reply[i]!);
-                if (query.Matches(e))
+                string m = members[i]!;
+                int bar = m.IndexOf('|', StringComparison.Ordinal);
+                string id = m[(bar + 1)..];
+                reads[i] = db.StreamRangeAsync(Prefix + "events:" + m[..bar], id, id, 1);
+            }
+
+            var trimmed = new List<RedisValue>();
+            for (int i = 0; i < members.Length; i++)
+            {
+                StreamEntry[] found = await reads[i].ConfigureAwait(false);
+                if (found.Length == 0)
+                {
+                    trimmed.Add(members[i]); // its event was trimmed by retention: the index entry goes too
+                    continue;
+                }
+
+                FilterEvent e = EventJson.Event((byte[])found[0]["e"]!);
+                if (result.Count < limit && query.Matches(e))
                 {
                     result.Add(e);
                 }
             }
 
-            // Entries the script removed (trimmed events) shift the rest down.
-            offset += reply.Length - 1;
-            if (examined < page)
+            if (trimmed.Count > 0)
+            {
+                await db.SortedSetRemoveAsync(key, [.. trimmed]).ConfigureAwait(false);
+            }
+
+            // Entries removed here shift the rest down.
+            offset += members.Length - trimmed.Count;
+            if (members.Length < page)
             {
                 return;
             }
@@ -210,13 +239,11 @@ public sealed partial class RedisEventStore : IEventStore
 
         public async Task<int> FillAsync(IDatabase db, int count)
         {
-            var reply = (RedisResult[])(await db.ExecuteAsync("XREVRANGE", key, _end, "-", "COUNT", count).ConfigureAwait(false))!;
-            foreach (RedisResult entry in reply)
+            StreamEntry[] reply = await db.StreamRangeAsync(key, "-", _end, count, Order.Descending).ConfigureAwait(false);
+            foreach (StreamEntry entry in reply)
             {
-                var parts = (RedisResult[])entry!;
-                var fields = (RedisResult[])parts[1]!;
-                Buffer.Enqueue(EventJson.Event((byte[])fields[1]!));
-                _end = "(" + (string)parts[0]!;
+                Buffer.Enqueue(EventJson.Event((byte[])entry["e"]!));
+                _end = "(" + (string)entry.Id!;
             }
 
             Done = reply.Length < count;
@@ -241,9 +268,14 @@ public sealed partial class RedisEventStore : IEventStore
         return result;
     }
 
-    public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken) =>
-        await Db.ScriptEvaluateAsync(RedisScripts.SaveAlert, _prefix,
-            [alert.Id, alert.Created.ToUnixTimeMilliseconds(), Alert.StatusName(alert.Status), EventJson.Serialize(alert)]).ConfigureAwait(false);
+    /// <summary>The alert's document and its place in the time index, together (one MULTI/EXEC).</summary>
+    public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        ITransaction tx = Db.CreateTransaction();
+        _ = tx.HashSetAsync(Prefix + "alert:" + alert.Id, [new HashEntry("status", Alert.StatusName(alert.Status)), new HashEntry("doc", EventJson.Serialize(alert))]);
+        _ = tx.SortedSetAddAsync(Prefix + "alerts", alert.Id, alert.Created.ToUnixTimeMilliseconds());
+        await tx.ExecuteAsync().ConfigureAwait(false);
+    }
 
     public async Task<Alert?> GetAlertAsync(string id, CancellationToken cancellationToken)
     {
@@ -286,8 +318,11 @@ public sealed partial class RedisEventStore : IEventStore
         {
             RedisValue last = await Db.ListGetByIndexAsync(Prefix + "audit", -1).ConfigureAwait(false);
             AuditEntry entry = AuditChain.Next(last.IsNull ? null : AuditJson.Entry(last!), record);
-            RedisResult ok = await Db.ScriptEvaluateAsync(RedisScripts.AppendAudit, _prefix, [entry.Seq, EventJson.Serialize(entry)]).ConfigureAwait(false);
-            if ((long)ok == 1)
+            // Appended only if the trail is still as long as when its last entry was read (another node may write).
+            ITransaction tx = Db.CreateTransaction();
+            tx.AddCondition(Condition.ListLengthEqual(Prefix + "audit", entry.Seq - 1));
+            _ = tx.ListRightPushAsync(Prefix + "audit", EventJson.Serialize(entry));
+            if (await tx.ExecuteAsync().ConfigureAwait(false))
             {
                 return entry;
             }
@@ -323,7 +358,7 @@ public sealed partial class RedisEventStore : IEventStore
         foreach ((string stream, TimeSpan keep) in new[] { ("allowed", policy.Allowed), ("blocked", policy.Blocked) })
         {
             string minId = (now - keep).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            events += (long)await Db.ExecuteAsync("XTRIM", Prefix + "events:" + stream, "MINID", minId).ConfigureAwait(false);
+            events += await Db.StreamTrimByMinIdAsync(Prefix + "events:" + stream, minId).ConfigureAwait(false);
         }
 
         // Index entries of trimmed events: by score past the longer retention here; entries of allowed events
@@ -346,12 +381,26 @@ public sealed partial class RedisEventStore : IEventStore
         }
 
         long alerts = 0;
-        string alertCutoff = (now - policy.Alerts).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        while (true)
+        double alertCutoff = (now - policy.Alerts).ToUnixTimeMilliseconds();
+        IDatabase db = Db;
+        for (long offset = 0; ; offset += 5000)
         {
-            long n = (long)await Db.ScriptEvaluateAsync(RedisScripts.PurgeAlerts, _prefix, [alertCutoff]).ConfigureAwait(false);
-            alerts += n;
-            if (n < 5000)
+            // Resolved alerts created before the cutoff go; the others stay (and keep their place, hence the offset).
+            RedisValue[] ids = await db.SortedSetRangeByScoreAsync(Prefix + "alerts", double.NegativeInfinity, alertCutoff, Exclude.None, Order.Ascending, offset, 5000).ConfigureAwait(false);
+            Task<RedisValue>[] statuses = [.. ids.Select(id => db.HashGetAsync(Prefix + "alert:" + id, "status"))];
+            RedisValue[] status = await Task.WhenAll(statuses).ConfigureAwait(false);
+            RedisValue[] resolved = [.. ids.Where((_, i) => status[i] == "resolved")];
+            foreach (RedisValue id in resolved)
+            {
+                ITransaction tx = db.CreateTransaction();
+                _ = tx.KeyDeleteAsync(Prefix + "alert:" + id);
+                _ = tx.SortedSetRemoveAsync(Prefix + "alerts", id);
+                await tx.ExecuteAsync().ConfigureAwait(false);
+            }
+
+            alerts += resolved.Length;
+            offset -= resolved.Length;
+            if (ids.Length < 5000)
             {
                 break;
             }
@@ -362,8 +411,7 @@ public sealed partial class RedisEventStore : IEventStore
 
     public ValueTask DisposeAsync()
     {
-        // Close without waiting for in-flight commands (SE.Redis 1.2.6's Dispose waits about a second for them;
-        // every write this store makes has been awaited by then).
+        // Close without waiting for in-flight commands (every write this store makes has been awaited by then).
         _redis.Close(allowCommandsToComplete: false);
         _redis.Dispose();
         return ValueTask.CompletedTask;

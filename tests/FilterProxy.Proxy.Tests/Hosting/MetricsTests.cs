@@ -46,15 +46,15 @@ public sealed class MetricsTests : IAsyncLifetime
 
         Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_dns_queries_total{dns_protocol=\"udp\",dns_response_code=\"NOERROR\"})", TimeSpan.FromSeconds(30)) >= 2,
             $"no DNS query series; target: {await _prometheus.TargetAsync()}");
-        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_decisions_total{filterproxy_source=\"dns\",filterproxy_verdict=\"block\",filterproxy_category=\"gambling\"})", TimeSpan.FromSeconds(15)) >= 1);
-        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_decisions_total{filterproxy_source=\"http\",filterproxy_verdict=\"block\",filterproxy_category=\"gambling\",filterproxy_profile=\"nursery-ks1\"})", TimeSpan.FromSeconds(15)) >= 1);
-        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_http_tunnels_total)", TimeSpan.FromSeconds(15)) >= 1);
-        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_search_risk_total{filterproxy_risk=\"none\"})", TimeSpan.FromSeconds(15)) >= 1);
-        Assert.Equal(2, await _prometheus.WaitForValueAsync("filterproxy_list_entries{filterproxy_list=\"gambling\"}", TimeSpan.FromSeconds(15)));
-        Assert.True(await _prometheus.WaitForValueAsync("filterproxy_certificate_expiry_seconds", TimeSpan.FromSeconds(15)) > 86_400 * 365);
-        Assert.Equal(0, await _prometheus.WaitForValueAsync("filterproxy_events_dropped_total", TimeSpan.FromSeconds(15)));
-        Assert.True(await _prometheus.WaitForValueAsync("sum(http_server_request_duration_seconds_count)", TimeSpan.FromSeconds(15)) >= 1);
-        Assert.True(await _prometheus.WaitForValueAsync("sum(dotnet_gc_heap_total_allocated_bytes_total)", TimeSpan.FromSeconds(15)) > 0);
+        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_decisions_total{filterproxy_source=\"dns\",filterproxy_verdict=\"block\",filterproxy_category=\"gambling\"})", TimeSpan.FromSeconds(30)) >= 1);
+        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_decisions_total{filterproxy_source=\"http\",filterproxy_verdict=\"block\",filterproxy_category=\"gambling\",filterproxy_profile=\"nursery-ks1\"})", TimeSpan.FromSeconds(30)) >= 1);
+        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_http_tunnels_total)", TimeSpan.FromSeconds(30)) >= 1);
+        Assert.True(await _prometheus.WaitForValueAsync("sum(filterproxy_search_risk_total{filterproxy_risk=\"none\"})", TimeSpan.FromSeconds(30)) >= 1);
+        Assert.Equal(2, await _prometheus.WaitForValueAsync("filterproxy_list_entries{filterproxy_list=\"gambling\"}", TimeSpan.FromSeconds(30)));
+        Assert.True(await _prometheus.WaitForValueAsync("filterproxy_certificate_expiry_seconds", TimeSpan.FromSeconds(30)) > 86_400 * 365);
+        Assert.Equal(0, await _prometheus.WaitForValueAsync("filterproxy_events_dropped_total", TimeSpan.FromSeconds(30)));
+        Assert.True(await _prometheus.WaitForValueAsync("sum(http_server_request_duration_seconds_count)", TimeSpan.FromSeconds(30)) >= 1);
+        Assert.True(await _prometheus.WaitForValueAsync("sum(dotnet_gc_heap_total_allocated_bytes_total)", TimeSpan.FromSeconds(30)) > 0);
     }
 
     /// <summary>docs/grafana-dashboard.json: every query parses in the real Prometheus, and every series it reads is one the gateway exports.</summary>
