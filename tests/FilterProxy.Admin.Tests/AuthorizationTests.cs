@@ -45,9 +45,12 @@ public sealed class AuthorizationTests(AdminFixture fixture) : IClassFixture<Adm
         ("/denied", "/denied", [Dsl, Technician, Senior, Viewer, Administrator]),
     ];
 
-    /// <summary>Served without signing in, on purpose: sign-in itself, assets, and the gateway's public endpoints (no personal data).</summary>
+    /// <summary>
+    /// Served without signing in, on purpose: sign-in itself, assets, and the gateway's public endpoints (no personal data);
+    /// /metrics is for Prometheus (no personal data either; metrics.bearerToken when set, MetricsTests covers it).
+    /// </summary>
     private static readonly string[] s_anonymous =
-        ["/setup", "/signin", "/signout", "/assets/{name}", "/healthz", "/api/lists", "/api/check", "/school-ca.crt", "/ca", "/proxy.pac", "/dns-query"];
+        ["/setup", "/signin", "/signout", "/assets/{name}", "/healthz", "/api/lists", "/api/check", "/school-ca.crt", "/ca", "/proxy.pac", "/dns-query", "/metrics"];
 
     private async Task SignInEveryoneAsync()
     {
