@@ -18,6 +18,8 @@ public sealed class FilterProxyConfig
     public List<ExceptionConfig?>? Exceptions { get; set; }
     public List<SuspensionConfig?>? Suspensions { get; set; }
     public List<ListConfig?>? Lists { get; set; }
+    /// <summary>The offline starter set of best-known adult, gambling, piracy and phishing names (default on).</summary>
+    public bool? StarterLists { get; set; }
     public DnsConfig? Dns { get; set; }
     public HttpConfig? Http { get; set; }
     public EventsConfig? Events { get; set; }

@@ -8,7 +8,7 @@ public static partial class PolicyCompiler
     private static List<ListSource> CompileLists(List<ListConfig?>? configs, string baseDirectory, List<ConfigError> e)
     {
         var result = new List<ListSource>();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { BuiltInLists.Name };
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { BuiltInLists.Name, StarterLists.Name };
         for (int i = 0; i < (configs?.Count ?? 0); i++)
         {
             string path = $"lists[{i}]";

@@ -69,6 +69,10 @@ public static partial class PolicyCompiler
             CompileExceptions(config.Exceptions, byName, groups, e);
         List<Suspension> suspensions = CompileSuspensions(config.Suspensions, e);
         List<ListSource> lists = CompileLists(config.Lists, baseDirectory, e);
+        if (config.StarterLists != false)
+        {
+            lists.Insert(0, StarterLists.Source); // the offline starter set, before the school's own lists
+        }
         IdentitySettings identity = CompileIdentity(config.Identity, baseDirectory, byName, e);
 
         errors = e;

@@ -55,6 +55,20 @@ public sealed class ListCatalogBuilder(string cacheDirectory, HttpClient? http, 
                     context.Domain(name, exception: false, 0, name);
                 }
             }
+            else if (ReferenceEquals(source, StarterLists.Source))
+            {
+                foreach ((Category category, string folder, string resource) in StarterLists.Files)
+                {
+                    var origin = new ListOrigin(nextOrigin, source.Name, folder, category, false);
+                    nextOrigin += 2;
+                    context.Begin(resource, origin, ListLoadContext.Exception(origin));
+                    long line = 0;
+                    foreach (string name in StarterLists.Names(resource))
+                    {
+                        context.Domain(name, exception: false, ++line, name);
+                    }
+                }
+            }
 
             foreach ((string file, string folder) in files)
             {
@@ -151,7 +165,7 @@ public sealed class ListCatalogBuilder(string cacheDirectory, HttpClient? http, 
 
     private async Task<(ListSource, List<(string, string)>, DateTimeOffset?, string?)> LocateAsync(ListSource source, CancellationToken cancellationToken)
     {
-        if (ReferenceEquals(source, BuiltInLists.Source))
+        if (ReferenceEquals(source, BuiltInLists.Source) || ReferenceEquals(source, StarterLists.Source))
         {
             return (source, [], null, null);
         }
