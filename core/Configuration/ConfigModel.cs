@@ -20,6 +20,8 @@ public sealed class FilterProxyConfig
     public List<ListConfig?>? Lists { get; set; }
     /// <summary>The offline starter set of best-known adult, gambling, piracy and phishing names (default on).</summary>
     public bool? StarterLists { get; set; }
+    /// <summary>More help services (host names, covering their subdomains) that nothing but the sealed lists may block.</summary>
+    public List<string>? HelpServices { get; set; }
     public DnsConfig? Dns { get; set; }
     public HttpConfig? Http { get; set; }
     public EventsConfig? Events { get; set; }

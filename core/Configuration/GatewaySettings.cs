@@ -25,6 +25,8 @@ public sealed record GatewaySettings
     public HttpSettings Http { get; init; } = new();
     public EventSettings Events { get; init; } = new();
     public MetricsSettings Metrics { get; init; } = new();
+    /// <summary>Help services never blocked (built in, plus the configuration's <c>helpServices</c>).</summary>
+    public FilterProxy.Core.Policy.HelpServices HelpServices { get; init; } = FilterProxy.Core.Policy.HelpServices.Default;
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

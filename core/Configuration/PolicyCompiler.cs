@@ -116,6 +116,7 @@ public static partial class PolicyCompiler
             Http = CompileHttp(config.Http, baseDirectory, e),
             Events = CompileEvents(config.Events, baseDirectory, e),
             Metrics = CompileMetrics(config.Metrics, e),
+            HelpServices = CompileHelpServices(config.HelpServices, e),
         };
 
         int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0, settings.Dns.DohPort ?? 0];

@@ -46,6 +46,9 @@ public readonly partial struct Decision
             case DecisionReason.Address:
                 sb.Append($"Blocked: the request names a bare IP address instead of a site, and {Rule.Description}.");
                 break;
+            case DecisionReason.HelpService:
+                sb.Append($"Allowed: a help service a child in crisis may need ({Rule.Description}); only the sealed lists can block it.");
+                break;
             case DecisionReason.Invalid:
                 sb.Append("Blocked: the host name could not be read, and unreadable requests are blocked for safety.");
                 break;

@@ -26,4 +26,6 @@ public enum DecisionReason : byte
     Invalid,
     /// <summary>The request names a bare IP address, and the profile blocks those (after allow, before schedules and categories).</summary>
     Address,
+    /// <summary>A help service a child in crisis needs (<see cref="HelpServices"/>): never blocked, except by the sealed lists.</summary>
+    HelpService,
 }

@@ -10,8 +10,23 @@ public sealed partial class PolicySnapshot
     /// The one evaluator HTTP, HTTPS and DNS share. Precedence, highest first:
     /// sealed lists &gt; suspension &gt; exception &gt; deny &gt; allow &gt; bare address &gt; schedule &gt; category &gt; default.
     /// Safe search is then applied to any allow. Allocation-free unless the host is an IDN.
+    /// A help service (<see cref="HelpServices"/>) that anything but the sealed lists would block is allowed instead:
+    /// looked up only when the answer is a block, so allowed traffic pays nothing for it.
     /// </summary>
     public Decision Evaluate(in FilterRequest request, DateTimeOffset now)
+    {
+        Decision decision = EvaluateRules(request, now);
+        if (decision.IsBlocked && decision.Reason is not (DecisionReason.Sealed or DecisionReason.Invalid)
+            && HostName.TryPrepare(request.Host, out ReadOnlySpan<char> host, out bool isIp) && !isIp && Settings.HelpServices.Contains(host))
+        {
+            return WithSafeSearch(Plain(Verdict.Allow, DecisionReason.HelpService, decision.Profile, decision.Group, decision.Categories, s_helpRule,
+                decision.ProfileFallback, decision.Time), host);
+        }
+
+        return decision;
+    }
+
+    private Decision EvaluateRules(in FilterRequest request, DateTimeOffset now)
     {
         if (request.Time != default)
         {

@@ -13,6 +13,7 @@ public sealed partial class PolicySnapshot
     private readonly Dictionary<string, Profile> _profiles;
     private readonly PolicyRule[] _sealedRules;
     private readonly PolicyRule _invalidRule = new("invalid-host", DecisionReason.Invalid, "unreadable host names are blocked");
+    private static readonly PolicyRule s_helpRule = new("help-service", DecisionReason.HelpService, "the protected help services (helpServices)");
 
     internal PolicySnapshot(
         GatewaySettings settings,

@@ -131,6 +131,12 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
 
     private async Task<Inspection> InspectCoreAsync(BodyPrefix prefix, ContentKind kind, string? charset, string? contentEncoding, Profile profile, string host, CancellationToken cancellationToken)
     {
+        if (snapshots.Current.Settings.HelpServices.Contains(host))
+        {
+            // Help pages are full of the words the check looks for (suicide, self-harm, abuse): never blocked by it.
+            return new Inspection(false, null, null);
+        }
+
         TimeSpan budget = snapshots.Current.Settings.Http.ScanTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(budget);

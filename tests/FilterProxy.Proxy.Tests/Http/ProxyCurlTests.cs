@@ -184,6 +184,21 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
         Assert.Equal(EventKind.Circumvention, e.Kind);
     }
 
+    /// <summary>
+    /// A help service is never blocked: here it is mislisted as gambling and serves the very page the content check
+    /// blocks on another name; the pupil still gets it, and the event says why.
+    /// </summary>
+    [Fact]
+    public async Task HelpService_MislistedAndFullOfTriggerWords_StillOpens()
+    {
+        string output = await fx.Curl("--compressed", "-H", "Accept: text/html", $"http://www.samaritans.org:{Http}/gambling.html");
+
+        Assert.StartsWith("HTTP/1.1 200", output, StringComparison.Ordinal);
+        Assert.Contains("Online casino", output, StringComparison.Ordinal);
+        FilterEvent e = await fx.EventAsync(e => e.Url == $"http://www.samaritans.org:{Http}/gambling.html");
+        Assert.Equal(("allow", "helpservice"), (e.Verdict, e.Reason));
+    }
+
     [Fact]
     public async Task ContentCheck_BlocksACompressedGamblingPage_AndExplainsWhy()
     {

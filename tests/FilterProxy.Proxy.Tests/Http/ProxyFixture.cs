@@ -29,13 +29,13 @@ public sealed class ProxyFixture : IAsyncLifetime
     public string SchoolCaFile { get; private set; } = null!;
     public string Directory => _dir.Path;
 
-    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test"];
+    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test", "www.samaritans.org"];
 
     public async Task InitializeAsync()
     {
         _origin = await TestOrigin.StartAsync(_originCa.Server(Hosts), _strangerCa.Server("untrusted.test"));
         OriginCaFile = _dir.File("origin-ca.pem", _originCa.AuthorityPem);
-        _dir.File("gambling.txt", "bet.example\n");
+        _dir.File("gambling.txt", "bet.example\nwww.samaritans.org\n"); // a help service mislisted: it must still open
         string localNames = string.Join(", ", Hosts.Select(static h => $"\"{h}\": [\"127.0.0.1\"]"));
         string config = _dir.File("filterproxy.json", $$"""
             { "dataDirectory": "data",
