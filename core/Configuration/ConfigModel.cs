@@ -154,6 +154,8 @@ public sealed class ProfileConfig
     public List<string>? Deny { get; set; }
     public bool? BlockBareAddresses { get; set; }
     public List<string>? AllowAddresses { get; set; }
+    /// <summary>off, interrupt (help first, then a way to the results) or replace (help instead of the results).</summary>
+    public string? RiskySearchHelp { get; set; }
 }
 
 public sealed class GroupConfig

@@ -29,21 +29,21 @@ public static class DefaultPolicy
             Description = "Ages 3–7: the strictest; also the profile for unknown clients",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "streaming", "proxies", "alcohol-tobacco", "dns-over-https"],
             SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
-            BlockBareAddresses = true,
+            BlockBareAddresses = true, RiskySearchHelp = "replace",
         },
         ["ks2"] = new()
         {
             Description = "Ages 7–11",
             BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
             SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
-            BlockBareAddresses = true,
+            BlockBareAddresses = true, RiskySearchHelp = "replace",
         },
         ["secondary"] = new()
         {
             Description = "Ages 11–18",
             BlockedCategories = [.. s_harmful, "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
             SafeSearch = "strict", YouTube = "moderate", ContentThreshold = 0.45, Tls = "intercept", DefaultAction = "allow",
-            BlockBareAddresses = true,
+            BlockBareAddresses = true, RiskySearchHelp = "interrupt",
         },
         ["staff"] = new()
         {

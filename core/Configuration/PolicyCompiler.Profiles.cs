@@ -54,6 +54,7 @@ public static partial class PolicyCompiler
         return new Profile
         {
             BlockBareAddresses = p.BlockBareAddresses ?? false,
+            RiskySearchHelp = ParseEnum(p.RiskySearchHelp, RiskySearchHelp.Off, $"{path}.riskySearchHelp", e),
             AllowAddresses = allowAddresses,
             Name = name,
             Description = p.Description ?? "",

@@ -247,6 +247,7 @@ public static partial class PolicyCompiler
         Deny = o.Deny ?? b.Deny,
         BlockBareAddresses = o.BlockBareAddresses ?? b.BlockBareAddresses,
         AllowAddresses = o.AllowAddresses ?? b.AllowAddresses,
+        RiskySearchHelp = o.RiskySearchHelp ?? b.RiskySearchHelp,
     };
 
     private static bool IsValidName(string name) =>

@@ -30,6 +30,8 @@ public sealed class Profile
     /// so an address is a way round them. <see cref="AllowAddresses"/> are the addresses a school needs.
     /// </summary>
     public bool BlockBareAddresses { get; init; }
+    /// <summary>What a search scoring high or critical gets: the results, help first, or help instead (pupil profiles).</summary>
+    public RiskySearchHelp RiskySearchHelp { get; init; }
     public IReadOnlyList<Networks.IpNetwork> AllowAddresses { get; init; } = [];
     public PolicyRule AddressRule { get; private set; } = null!;
 

@@ -32,6 +32,7 @@ internal static class ProxyHosting
         services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
         services.AddSingleton<LocalPages>();
         services.AddSingleton<RecentBlocks>();
+        services.AddSingleton<HelpPage>();
         services.AddSingleton<Hosting.FeedbackRateLimiter>();
         services.AddSingleton<ProxyRequestHandler>();
     }

@@ -27,6 +27,7 @@ internal sealed class ProxyRequestHandler(
     RequestIdentifier identifier,
     PortalPages portal,
     RecentBlocks recentBlocks,
+    HelpPage helpPage,
     FilterProxy.Metrics.GatewayMetrics metrics,
     TimeProvider time)
 {
@@ -45,6 +46,12 @@ internal sealed class ProxyRequestHandler(
         if (target.PathAndQuery.StartsWith(BlockPage.ActionPath, StringComparison.Ordinal))
         {
             await localPages.FeedbackAsync(context, client, now);
+            return;
+        }
+
+        if (target.PathAndQuery.StartsWith(HelpPage.ContinuePath, StringComparison.Ordinal))
+        {
+            await helpPage.ContinueAsync(context, connection.ClientText);
             return;
         }
 
@@ -126,6 +133,20 @@ internal sealed class ProxyRequestHandler(
             return;
         }
 
+        // A search that scores high or critical for a pupil: help first (or instead), and the DSL's alert from its event.
+        SearchRisk? risk = null;
+        if (searchTerm is not null && decision.Profile.RiskySearchHelp != RiskySearchHelp.Off)
+        {
+            risk = searchRisk.Score(searchTerm);
+            if (risk.Value.Level is "high" or "critical" && !helpPage.TakePass(connection.ClientText, target.Url))
+            {
+                await helpPage.WriteAsync(context, reference, target.Url, connection.ClientText, decision.Profile.RiskySearchHelp == RiskySearchHelp.Interrupt);
+                Emit(record, decision, EventKind.Search, "block", "risky-search-help", $"{decision.Profile.Name}/risky-search-help", StatusCodes.Status200OK, null,
+                    "the search's risk put help first: " + risk.Value.Level + (risk.Value.Theme is { } theme ? " (" + theme + ")" : ""), risk: risk);
+                return;
+            }
+        }
+
         string pathAndQuery = SafeSearchRewrite.PathAndQuery(decision, target.PathAndQuery);
         var forward = new ForwardRequest(
             target.Parsed is { } parsed && ReferenceEquals(pathAndQuery, target.PathAndQuery) ? parsed : new Uri($"{target.Scheme}://{target.Authority}{pathAndQuery}"),
@@ -180,11 +201,11 @@ internal sealed class ProxyRequestHandler(
                 _ => "upstream-error",
             };
             bool blocked = content || failure is BlockKind.Certificate or BlockKind.Internal;
-            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), blocked ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail);
+            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), blocked ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail, risk: risk);
             return;
         }
 
-        Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes);
+        Emit(record, decision, HttpEvents.KindOf(decision, false, doh, searchTerm), HttpEvents.VerdictText(decision.Verdict), HttpEvents.Reason(decision), decision.Rule.Id, result.Status, null, result.ContentSummary, result.Bytes, risk);
     }
 
     /// <summary>
@@ -219,17 +240,17 @@ internal sealed class ProxyRequestHandler(
     }
 
     /// <summary>Hands the request's event to the pipeline (after the response); a search term is scored for safeguarding risk here.</summary>
-    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, CategoryScore? content, string? contentText, long bytes = 0)
+    private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, CategoryScore? content, string? contentText, long bytes = 0, SearchRisk? risk = null)
     {
         FilterEvent e = HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
             d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText);
         if (d.SearchTerm is { } term)
         {
-            var risk = searchRisk.Score(term);
-            metrics.SearchRisk(risk.Level);
-            if (!risk.IsNone)
+            SearchRisk scored = risk ?? searchRisk.Score(term); // scored once: before forwarding when the profile asked
+            metrics.SearchRisk(scored.Level);
+            if (!scored.IsNone)
             {
-                e = e with { Risk = risk.Level, Theme = risk.Theme };
+                e = e with { Risk = scored.Level, Theme = scored.Theme };
             }
         }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FilterProxy.Core.Events;
+using FilterProxy.Http.BlockPages;
 
 namespace FilterProxy.Proxy.Tests.Http;
 
@@ -182,6 +183,46 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
         Assert.StartsWith("HTTP/1.1 403", output, StringComparison.Ordinal);
         FilterEvent e = await fx.EventAsync(e => e.Reason == "doh-request" && e.Host == "plain.test");
         Assert.Equal(EventKind.Circumvention, e.Kind);
+    }
+
+    /// <summary>
+    /// A pupil's search that scores critical (suicide) gets the help page instead of the results (nursery-ks1: replace,
+    /// no way on), the event carries the risk, so the DSL's alert follows; an ordinary search goes to the engine.
+    /// </summary>
+    [Fact]
+    public async Task RiskySearch_GetsTheHelpPage_InsteadOfResults_AndTheRiskIsRecorded()
+    {
+        string url = $"http://www.google.com:{Http}/search?q=how+to+kill+myself+tonight";
+        string output = await fx.Curl("-H", "Accept: text/html", url);
+
+        Assert.StartsWith("HTTP/1.1 200", output, StringComparison.Ordinal);
+        Assert.Contains("You are not alone", output, StringComparison.Ordinal);
+        Assert.Contains("0800 1111", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(HelpPage.ContinuePath, output, StringComparison.Ordinal); // the youngest get no way on
+        FilterEvent e = await fx.EventAsync(e => e.Url == url);
+        Assert.Equal(("risky-search-help", "critical", "suicide", "how to kill myself tonight"), (e.Reason, e.Risk, e.Theme, e.SearchTerm));
+
+        string ordinary = await fx.Curl("-H", "Accept: text/html", $"http://www.google.com:{Http}/search?q=volcano+homework");
+        Assert.DoesNotContain("You are not alone", ordinary, StringComparison.Ordinal);
+    }
+
+    /// <summary>Secondary (interrupt): help first, then a link on to the results that works once, for that pupil only.</summary>
+    [Fact]
+    public async Task RiskySearch_Secondary_HelpFirst_ThenContinueOnce()
+    {
+        string url = $"http://www.google.com:{Http}/search?q=best+way+to+kill+myself";
+        string page = await fx.Curl("--interface", "127.0.0.4", "-H", "Accept: text/html", url);
+        Assert.Contains("You are not alone", page, StringComparison.Ordinal);
+        string reference = System.Text.RegularExpressions.Regex.Match(page, @"continue\?ref=([A-Za-z0-9%-]+)").Groups[1].Value;
+        Assert.NotEmpty(reference);
+        string continueUrl = $"http://www.google.com:{Http}{HelpPage.ContinuePath}?ref={reference}";
+
+        Assert.StartsWith("HTTP/1.1 404", await fx.Curl("--interface", "127.0.0.2", continueUrl), StringComparison.Ordinal); // not this pupil's link
+        string redirect = await fx.Curl("--interface", "127.0.0.4", continueUrl);
+        Assert.StartsWith("HTTP/1.1 303", redirect, StringComparison.Ordinal);
+        Assert.Contains("Location: " + url, redirect, StringComparison.Ordinal);
+        Assert.DoesNotContain("You are not alone", await fx.Curl("--interface", "127.0.0.4", "-H", "Accept: text/html", url), StringComparison.Ordinal);
+        Assert.Contains("You are not alone", await fx.Curl("--interface", "127.0.0.4", "-H", "Accept: text/html", url), StringComparison.Ordinal); // once
     }
 
     /// <summary>

@@ -39,9 +39,9 @@ public sealed class ProxyFixture : IAsyncLifetime
         string localNames = string.Join(", ", Hosts.Select(static h => $"\"{h}\": [\"127.0.0.1\"]"));
         string config = _dir.File("filterproxy.json", $$"""
             { "dataDirectory": "data",
-              "allowedClients": [ "127.0.0.1/32", "127.0.0.2/32", "::1/128" ],
+              "allowedClients": [ "127.0.0.1/32", "127.0.0.2/32", "127.0.0.4/32", "::1/128" ],
               "lists": [ { "name": "gambling", "format": "domains", "category": "gambling", "source": "gambling.txt" } ],
-              "groups": { "juniors": { "profile": "ks2", "networks": [ "127.0.0.2/32" ] } },
+              "groups": { "juniors": { "profile": "ks2", "networks": [ "127.0.0.2/32" ] }, "seniors": { "profile": "secondary", "networks": [ "127.0.0.4/32" ] } },
               "profiles": { "nursery-ks1": { "connectPorts": [ "*" ], "deny": [ "denied.test" ] } },
               "dns": { "localNames": { {{localNames}} } },
               "http": { "neverIntercept": [ "spliced.test" ], "trustedUpstreamCaFiles": [ "origin-ca.pem" ] } }
