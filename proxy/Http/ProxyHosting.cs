@@ -26,8 +26,15 @@ internal static class ProxyHosting
         services.AddSingleton<LeafCertificateCache>();
         services.AddSingleton<InterceptFallback>();
         services.AddSingleton<TunnelHandler>();
-        services.AddSingleton<IContentClassifier>(new ContentClassifier(Load(settings.ContentModel, ShippedModels.Content, ModelFile.Load, "contentModel"), PhraseList.BuiltInAnd(settings.PhraseLists)));
-        services.AddSingleton<ISearchRiskScorer>(Load(settings.SearchModel, ShippedModels.Search, SearchModels.Load, "searchModel").Scorer());
+        var classifier = new ContentClassifier(Load(settings.ContentModel, ShippedModels.Content, ModelFile.Load, "contentModel"), PhraseList.BuiltInAnd(settings.PhraseLists));
+        ISearchRiskScorer searchRisk = Load(settings.SearchModel, ShippedModels.Search, SearchModels.Load, "searchModel").Scorer();
+        // Warm up before the first request: the first page checked would otherwise pay for loading the folding table and
+        // compiling the check (hundreds of milliseconds on a busy two-core box), past the scan budget — and a pupil's
+        // page that misses the budget is blocked (fail closed).
+        classifier.ClassifyAsync(new ContentSample(ContentKind.Html, "<html><head><title>Warm up</title></head><body><p>The school library opens at nine.</p></body></html>"u8.ToArray(), "utf-8", "warmup.invalid"), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        searchRisk.Score("warm up search");
+        services.AddSingleton<IContentClassifier>(classifier);
+        services.AddSingleton(searchRisk);
         services.AddSingleton<ContentInspector>();
         services.AddSingleton(sp => new HttpForwarder(ForwarderClient.Create(sp.GetRequiredService<OriginConnector>(), settings), sp.GetRequiredService<ContentInspector>()));
         services.AddSingleton<LocalPages>();
