@@ -22,6 +22,8 @@ public sealed class FilterProxyConfig
     public bool? StarterLists { get; set; }
     /// <summary>More help services (host names, covering their subdomains) that nothing but the sealed lists may block.</summary>
     public List<string>? HelpServices { get; set; }
+    /// <summary>The lines the help page lists (who to call or text), replacing the built-in UK services.</summary>
+    public List<string>? HelpContacts { get; set; }
     public DnsConfig? Dns { get; set; }
     public HttpConfig? Http { get; set; }
     public EventsConfig? Events { get; set; }

@@ -27,6 +27,16 @@ public sealed record GatewaySettings
     public MetricsSettings Metrics { get; init; } = new();
     /// <summary>Help services never blocked (built in, plus the configuration's <c>helpServices</c>).</summary>
     public FilterProxy.Core.Policy.HelpServices HelpServices { get; init; } = FilterProxy.Core.Policy.HelpServices.Default;
+    /// <summary>The help page's list of who to contact (the school's own lines from <c>helpContacts</c>, else the built-in UK services).</summary>
+    public IReadOnlyList<string> HelpContacts { get; init; } = DefaultHelpContacts;
+
+    public static readonly IReadOnlyList<string> DefaultHelpContacts =
+    [
+        "Childline: call 0800 1111 any time, or chat at childline.org.uk",
+        "Shout: text SHOUT to 85258",
+        "Samaritans: call 116 123, day or night",
+        "NHS 111 for urgent help, and 999 if you or someone else is in danger now",
+    ];
 
     public string ListsDirectory => Path.Combine(DataDirectory, "lists");
 }

@@ -27,4 +27,27 @@ public static partial class PolicyCompiler
 
         return new HelpServices(names.Where(static n => !string.IsNullOrWhiteSpace(n)));
     }
+
+    private static IReadOnlyList<string> CompileHelpContacts(List<string>? lines, List<ConfigError> e)
+    {
+        if (lines is null)
+        {
+            return GatewaySettings.DefaultHelpContacts;
+        }
+
+        if (lines.Count is 0 or > 20)
+        {
+            e.Add(new ConfigError("helpContacts", "give 1–20 lines (who to call or text); leave it out for the built-in UK services"));
+        }
+
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]) || lines[i].Length > 300)
+            {
+                e.Add(new ConfigError($"helpContacts[{i}]", "a line must say something, in at most 300 characters"));
+            }
+        }
+
+        return [.. lines.Where(static l => !string.IsNullOrWhiteSpace(l)).Select(static l => l.Trim())];
+    }
 }

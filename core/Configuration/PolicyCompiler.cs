@@ -117,6 +117,7 @@ public static partial class PolicyCompiler
             Events = CompileEvents(config.Events, baseDirectory, e),
             Metrics = CompileMetrics(config.Metrics, e),
             HelpServices = CompileHelpServices(config.HelpServices, e),
+            HelpContacts = CompileHelpContacts(config.HelpContacts, e),
         };
 
         int[] fixedPorts = [settings.ProxyPort, settings.AdminPort, settings.TransparentHttpPort ?? 0, settings.TransparentHttpsPort ?? 0, settings.Dns.DohPort ?? 0];

@@ -140,7 +140,8 @@ internal sealed class ProxyRequestHandler(
             risk = searchRisk.Score(searchTerm);
             if (risk.Value.Level is "high" or "critical" && !helpPage.TakePass(connection.ClientText, target.Url))
             {
-                await helpPage.WriteAsync(context, reference, target.Url, connection.ClientText, decision.Profile.RiskySearchHelp == RiskySearchHelp.Interrupt);
+                await helpPage.WriteAsync(context, reference, target.Url, connection.ClientText, decision.Profile.RiskySearchHelp == RiskySearchHelp.Interrupt,
+                    evaluator.Snapshot.Settings.HelpContacts);
                 Emit(record, decision, EventKind.Search, "block", "risky-search-help", $"{decision.Profile.Name}/risky-search-help", StatusCodes.Status200OK, null,
                     "the search's risk put help first: " + risk.Value.Level + (risk.Value.Theme is { } theme ? " (" + theme + ")" : ""), risk: risk);
                 return;

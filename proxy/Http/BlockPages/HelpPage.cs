@@ -6,7 +6,8 @@ namespace FilterProxy.Http.BlockPages;
 
 /// <summary>
 /// What a pupil sees instead of the results of a search that scored high or critical for safeguarding risk: a calm
-/// page that names the help services first (Childline, Samaritans, Shout, NHS 111, 999), says the school can help, and —
+/// page that names the help services first (Childline, Samaritans, Shout, NHS 111, 999, or the school's own
+/// <c>helpContacts</c>), says the school can help, and —
 /// where the profile allows it — a way on to the results. The DSL's alert comes from the search's event.
 /// </summary>
 internal sealed class HelpPage(TimeProvider time)
@@ -20,7 +21,7 @@ internal sealed class HelpPage(TimeProvider time)
     private readonly ConcurrentDictionary<string, (string Client, string Url, DateTimeOffset Until)> _offers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Client, string Url), DateTimeOffset> _passes = new();
 
-    public Task WriteAsync(HttpContext context, string reference, string url, string client, bool mayContinue)
+    public Task WriteAsync(HttpContext context, string reference, string url, string client, bool mayContinue, IReadOnlyList<string> contacts)
     {
         if (mayContinue)
         {
@@ -33,7 +34,7 @@ internal sealed class HelpPage(TimeProvider time)
         response.Headers.CacheControl = "no-store";
         response.Headers["X-FilterProxy-Reference"] = reference;
         response.ContentType = "text/html; charset=utf-8";
-        return response.WriteAsync(Html(reference, mayContinue));
+        return response.WriteAsync(Html(reference, mayContinue, contacts));
     }
 
     /// <summary>The pupil chose to go on: the next request for that search from that client is let through, once.</summary>
@@ -75,7 +76,7 @@ internal sealed class HelpPage(TimeProvider time)
         }
     }
 
-    internal static string Html(string reference, bool mayContinue)
+    internal static string Html(string reference, bool mayContinue, IReadOnlyList<string> contacts)
     {
         var sb = new StringBuilder(3072);
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -85,10 +86,12 @@ internal sealed class HelpPage(TimeProvider time)
         sb.Append("h1{font-size:1.9rem;color:#1d5a3a;margin:.2rem 0 1rem}li{margin:.5rem 0}.big{font-size:1.2rem}a{color:#123c69}.note{font-size:.95rem;color:#39434f}");
         sb.Append("</style></head><body><main><h1>You are not alone</h1>");
         sb.Append("<p class=\"big\">It sounds like things might be hard right now. Talking to someone can help, and you can do it today, for free:</p><ul>");
-        sb.Append("<li><strong>Childline</strong>: call <strong>0800 1111</strong> any time, or chat at <a href=\"https://www.childline.org.uk/\">childline.org.uk</a></li>");
-        sb.Append("<li><strong>Shout</strong>: text <strong>SHOUT</strong> to <strong>85258</strong></li>");
-        sb.Append("<li><strong>Samaritans</strong>: call <strong>116 123</strong>, day or night</li>");
-        sb.Append("<li><strong>NHS 111</strong> for urgent help, and <strong>999</strong> if you or someone else is in danger now</li></ul>");
+        foreach (string line in contacts)
+        {
+            sb.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
+        }
+
+        sb.Append("</ul>");
         sb.Append("<p class=\"big\">You can also talk to a teacher or any adult you trust at school. They want to help.</p>");
         if (mayContinue)
         {

@@ -56,5 +56,20 @@ public sealed class HelpServicesTests : IDisposable
         Assert.Contains(errors, e => e.Path == "helpServices[0]" && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void HelpContacts_SchoolsOwnLines_ReplaceTheBuiltInOnes()
+    {
+        Assert.Contains(GatewaySettings.DefaultHelpContacts, static l => l.Contains("0800 1111", StringComparison.Ordinal));
+        PolicySnapshot s = PolicyFixture.Load(_dir, """{ "helpContacts": [ "Wellbeing team: Room 12", "Childline: 0800 1111" ] }""");
+        Assert.Equal(["Wellbeing team: Room 12", "Childline: 0800 1111"], s.Settings.HelpContacts);
+    }
+
+    [Fact]
+    public void HelpContacts_EmptyOrBlank_AreRefused()
+    {
+        Assert.Contains(PolicyFixture.Errors("""{ "helpContacts": [] }"""), static e => e.Path == "helpContacts");
+        Assert.Contains(PolicyFixture.Errors("""{ "helpContacts": [ " " ] }"""), static e => e.Path == "helpContacts[0]");
+    }
+
     public void Dispose() => _dir.Dispose();
 }

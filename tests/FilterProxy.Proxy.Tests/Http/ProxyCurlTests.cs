@@ -206,6 +206,14 @@ public sealed class ProxyCurlTests(ProxyFixture fx) : IClassFixture<ProxyFixture
         Assert.DoesNotContain("You are not alone", ordinary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void HelpPage_ListsTheSchoolsOwnContacts_Encoded()
+    {
+        string html = HelpPage.Html("R1", mayContinue: true, ["Wellbeing team: Room 12 <Mrs Khan>"]);
+        Assert.Contains("<li>Wellbeing team: Room 12 &lt;Mrs Khan&gt;</li>", html, StringComparison.Ordinal);
+        Assert.Contains(HelpPage.ContinuePath + "?ref=R1", html, StringComparison.Ordinal);
+    }
+
     /// <summary>Secondary (interrupt): help first, then a link on to the results that works once, for that pupil only.</summary>
     [Fact]
     public async Task RiskySearch_Secondary_HelpFirst_ThenContinueOnce()
