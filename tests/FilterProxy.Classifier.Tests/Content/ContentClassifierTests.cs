@@ -39,7 +39,7 @@ public sealed class ContentClassifierTests
     [Theory]
     [InlineData("Childline", "Childline is here to help anyone under 19. Whatever is worrying you, self-harm, suicidal thoughts, abuse or bullying, you can talk to a counsellor online or call free on 0800 1111. Nobody will judge you.")]
     [InlineData("Samaritans", "Samaritans: whatever you are going through, you can call us any time, day or night, free on 116 123. If you are thinking about suicide or ending your life, talking can help. We are here to listen.")]
-    [InlineData("Shout", "Shout 85258 is a free, confidential, 24/7 text messaging support service for anyone who is struggling to cope. If you are having thoughts of self-harm or suicide, text SHOUT to 85258.")]
+    [InlineData("Shout", "Text SHOUT to 85258 at any hour. A trained volunteer will text back, free and in confidence, whenever you feel you cannot cope, including when thoughts of self-harm or suicide come.")]
     [InlineData("NHS", "Self-harm: symptoms, causes and help. Self-harm is when somebody intentionally damages or injures their body, for example cutting or burning. If you have injured yourself badly or taken an overdose, call 999. Talk to your GP about treatment and support.")]
     [InlineData("FRANK", "Talk to FRANK. Honest information about drugs: cannabis, cocaine, ketamine, MDMA and more. What they look like, how they make you feel, the risks and the law. Worried about a friend? Call 0300 123 6600 or chat online.")]
     [InlineData("BEAT", "Beat is the UK's eating disorder charity. Anorexia, bulimia, binge eating and purging are serious mental illnesses, and recovery is possible. If you are worried about yourself or someone else, call our helpline.")]
