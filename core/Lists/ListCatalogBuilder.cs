@@ -62,11 +62,8 @@ public sealed class ListCatalogBuilder(string cacheDirectory, HttpClient? http, 
                     var origin = new ListOrigin(nextOrigin, source.Name, folder, category, false);
                     nextOrigin += 2;
                     context.Begin(resource, origin, ListLoadContext.Exception(origin));
-                    long line = 0;
-                    foreach (string name in StarterLists.Names(resource))
-                    {
-                        context.Domain(name, exception: false, ++line, name);
-                    }
+                    using Stream stream = StarterLists.Open(resource);
+                    ListParser.Parse(stream, ListFormat.Domains, context); // the same parser as any domains list
                 }
             }
 

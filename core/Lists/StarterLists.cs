@@ -1,4 +1,3 @@
-using System.Reflection;
 using FilterProxy.Core.Categories;
 
 namespace FilterProxy.Core.Lists;
@@ -33,19 +32,4 @@ public static class StarterLists
     public static Stream Open(string resource) =>
         typeof(StarterLists).Assembly.GetManifestResourceStream(resource)
         ?? throw new InvalidOperationException($"the starter list {resource} is missing from {typeof(StarterLists).Assembly.GetName().Name}");
-
-    /// <summary>The names of one embedded file, comments and blank lines skipped.</summary>
-    public static IEnumerable<string> Names(string resource)
-    {
-        using var reader = new StreamReader(Open(resource));
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length > 0 && line[0] != '#')
-            {
-                yield return line;
-            }
-        }
-    }
-
-    internal static Assembly Assembly => typeof(StarterLists).Assembly;
 }
