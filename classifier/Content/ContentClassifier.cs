@@ -109,93 +109,141 @@ public sealed class ContentClassifier : IContentClassifier
 
     private ContentVerdict Classify(ReadOnlySpan<char> text, Dictionary<string, double>? all, CancellationToken cancellationToken)
     {
-        (char[] buffer, int length) = _normaliser.NormalisePooled(text);
-        double trust = 1;
-        if (_vocabulary is not null)
-        {
-            // Only the model's part of the text is read through the vocabulary (the phrases read the rest as it is): a
-            // long page costs one lookup per word of its first 16K characters, not of all of them.
-            (buffer, length) = _vocabulary.ReadPooled(buffer, length, ModelTextLimit, out int words, out int known);
-            trust = Trust(words, known);
-        }
-
+        (char[] buffer, int length, double trust) = Normalise(text);
         try
         {
             ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
-            Span<float> p = stackalloc float[_model.Classes];
             ReadOnlySpan<char> forModel = normalised.Length <= ModelTextLimit ? normalised : normalised[..(normalised[..ModelTextLimit].LastIndexOf(' ') + 1)];
-            bool modelJudges = HasWords(forModel, MinModelWords);
-            if (modelJudges)
-            {
-                _model.Predict(forModel, p);
-            }
-            else
-            {
-                p.Clear();
-                if (_safe >= 0)
-                {
-                    p[_safe] = 1;
-                }
-            }
+            Span<float> p = stackalloc float[_model.Classes];
+            bool modelJudges = PredictModel(forModel, p);
             cancellationToken.ThrowIfCancellationRequested();
-            Dictionary<WeightedPhrase, int>? found = _phrases.Find(normalised, cancellationToken);
-            (int hateHits, string? hateExample) = _hate.Find(forModel);
-            if (hateHits > 0)
-            {
-                // A group named beside something hostile ("muslims … are vermin") counts as a discrimination phrase.
-                (found ??= [])[new WeightedPhrase(Category.Discrimination, HatePatterns.Weight, "pattern " + hateExample, "", "hate patterns", 0)] = hateHits;
-            }
-
-            List<CategoryScore>? scores = null;
-            for (int i = 0; i < _model.Classes; i++)
-            {
-                if (_labelCategory[i] is not { } category)
-                {
-                    all?.Add(_model.Header.Labels[i], Math.Round(p[i], 4));
-                    continue;
-                }
-
-                int total = found is null ? 0 : PhraseTotal(found, category);
-                double score = !modelJudges ? PhraseScore(total)
-                    : trust >= 1 ? Combine(p[i], total)
-                    : (trust * Combine(p[i], total)) + ((1 - trust) * PhraseScore(total));
-                all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
-                if (score >= ReportFloor)
-                {
-                    (scores ??= []).Add(new CategoryScore(category, score, modelJudges ? Evidence(forModel, i, category, found) : PhraseEvidenceFor(found!, category)));
-                }
-            }
-
-            if (found is not null)
-            {
-                foreach (IGrouping<Category, KeyValuePair<WeightedPhrase, int>> group in found.GroupBy(static f => f.Key.Category))
-                {
-                    if (Array.IndexOf(_labelCategory, group.Key) >= 0)
-                    {
-                        continue;
-                    }
-
-                    double score = PhraseScore(WeightedPhraseClassifier.Total(group));
-                    all?.Add(Categories.NameOf(group.Key), Math.Round(score, 4));
-                    if (score >= ReportFloor)
-                    {
-                        (scores ??= []).Add(new CategoryScore(group.Key, score, PhraseEvidenceFor(group)));
-                    }
-                }
-            }
-
-            if (scores is null)
-            {
-                return ContentVerdict.Clean;
-            }
-
-            scores.Sort(static (a, b) => b.Score.CompareTo(a.Score));
-            return new ContentVerdict(scores);
+            return Score(forModel, p, modelJudges, trust, _phrases.Find(normalised, cancellationToken), all);
         }
         finally
         {
             TextNormaliser.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// One step of a streamed page (<see cref="Streaming.ContentStream"/>): the model reads the recent
+    /// <paramref name="window"/> (which ends with the <paramref name="fresh"/> text), the phrase lists read only the
+    /// fresh text, adding what they find to the page's <paramref name="tally"/>, and the page's tally is scored with
+    /// the window's model probabilities — so evidence spread over a long page still adds up, and no text is read
+    /// by the phrases twice.
+    /// </summary>
+    internal ContentVerdict ClassifyStreamed(ReadOnlySpan<char> window, ReadOnlySpan<char> fresh, Dictionary<WeightedPhrase, int> tally)
+    {
+        (char[] buffer, int length, double trust) = Normalise(window);
+        (char[] freshBuffer, int freshLength) = _normaliser.NormalisePooled(fresh);
+        try
+        {
+            ReadOnlySpan<char> forModel = buffer.AsSpan(0, length);
+            Span<float> p = stackalloc float[_model.Classes];
+            bool modelJudges = PredictModel(forModel, p);
+            _phrases.Find(freshBuffer.AsSpan(0, freshLength), default, tally);
+            return Score(forModel, p, modelJudges, trust, tally.Count > 0 ? tally : null, null);
+        }
+        finally
+        {
+            TextNormaliser.Return(buffer);
+            TextNormaliser.Return(freshBuffer);
+        }
+    }
+
+    /// <summary>Opens a judge for one streamed response (what follows the prefix, SSE answers, NDJSON).</summary>
+    public IContentStream OpenStream(ContentKind kind, string? charset, string host, CategorySet blocked, double threshold) =>
+        new Streaming.ContentStream(this, kind, charset, new Streaming.StreamDecision(blocked, threshold));
+
+    /// <summary>Normalised text in a rented buffer (the model's part read through the vocabulary) and how far the model is trusted on it.</summary>
+    private (char[] Buffer, int Length, double Trust) Normalise(ReadOnlySpan<char> text)
+    {
+        (char[] buffer, int length) = _normaliser.NormalisePooled(text);
+        if (_vocabulary is null)
+        {
+            return (buffer, length, 1);
+        }
+
+        // Only the model's part of the text is read through the vocabulary (the phrases read the rest as it is): a
+        // long page costs one lookup per word of its first 16K characters, not of all of them.
+        (buffer, length) = _vocabulary.ReadPooled(buffer, length, ModelTextLimit, out int words, out int known);
+        return (buffer, length, Trust(words, known));
+    }
+
+    /// <summary>The model's probabilities, or "safe" when the text has too few words for it (false then).</summary>
+    private bool PredictModel(ReadOnlySpan<char> forModel, Span<float> p)
+    {
+        if (HasWords(forModel, MinModelWords))
+        {
+            _model.Predict(forModel, p);
+            return true;
+        }
+
+        p.Clear();
+        if (_safe >= 0)
+        {
+            p[_safe] = 1;
+        }
+
+        return false;
+    }
+
+    private ContentVerdict Score(ReadOnlySpan<char> forModel, ReadOnlySpan<float> p, bool modelJudges, double trust, Dictionary<WeightedPhrase, int>? found, Dictionary<string, double>? all)
+    {
+        (int hateHits, string? hateExample) = _hate.Find(forModel);
+        if (hateHits > 0)
+        {
+            // A group named beside something hostile ("muslims … are vermin") counts as a discrimination phrase
+            // (for this text only: a streamed page's tally is copied, not changed).
+            found = found is null ? [] : new Dictionary<WeightedPhrase, int>(found);
+            found[new WeightedPhrase(Category.Discrimination, HatePatterns.Weight, "pattern " + hateExample, "", "hate patterns", 0)] = hateHits;
+        }
+
+        List<CategoryScore>? scores = null;
+        for (int i = 0; i < _model.Classes; i++)
+        {
+            if (_labelCategory[i] is not { } category)
+            {
+                all?.Add(_model.Header.Labels[i], Math.Round(p[i], 4));
+                continue;
+            }
+
+            int total = found is null ? 0 : PhraseTotal(found, category);
+            double score = !modelJudges ? PhraseScore(total)
+                : trust >= 1 ? Combine(p[i], total)
+                : (trust * Combine(p[i], total)) + ((1 - trust) * PhraseScore(total));
+            all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
+            if (score >= ReportFloor)
+            {
+                (scores ??= []).Add(new CategoryScore(category, score, modelJudges ? Evidence(forModel, i, category, found) : PhraseEvidenceFor(found!, category)));
+            }
+        }
+
+        if (found is not null)
+        {
+            foreach (IGrouping<Category, KeyValuePair<WeightedPhrase, int>> group in found.GroupBy(static f => f.Key.Category))
+            {
+                if (Array.IndexOf(_labelCategory, group.Key) >= 0)
+                {
+                    continue;
+                }
+
+                double score = PhraseScore(WeightedPhraseClassifier.Total(group));
+                all?.Add(Categories.NameOf(group.Key), Math.Round(score, 4));
+                if (score >= ReportFloor)
+                {
+                    (scores ??= []).Add(new CategoryScore(group.Key, score, PhraseEvidenceFor(group)));
+                }
+            }
+        }
+
+        if (scores is null)
+        {
+            return ContentVerdict.Clean;
+        }
+
+        scores.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        return new ContentVerdict(scores);
     }
 
     /// <summary>A category's phrase total (a method, not a lambda: a closure in the loop would allocate on every page).</summary>

@@ -51,8 +51,28 @@ public sealed class ContentEvaluation
     public static readonly string[] Topical = ["pornography", "gambling", "drugs", "piracy", "malware"];
     public static readonly string[] HateAbuseExtremism = ["discrimination", "extremism"];
 
-    public static ContentEvaluation Run(ContentClassifier classifier, IReadOnlyList<LabelledText> pages, string profileName, CategorySet blocked, double threshold, bool obfuscation = true)
+    /// <summary>
+    /// How a text fares judged as an AI answer streams (<see cref="Streaming.ContentStream"/>, pieces of
+    /// <paramref name="pieceBytes"/>): the verdict that stopped it, or clean.
+    /// </summary>
+    public static ContentVerdict Streamed(ContentClassifier classifier, string text, CategorySet blocked, double threshold, int pieceBytes = 24)
     {
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
+        using IContentStream stream = classifier.OpenStream(ContentKind.Text, "utf-8", "", blocked, threshold);
+        for (int i = 0; i < body.Length; i += pieceBytes)
+        {
+            if (stream.Write(body.AsSpan(i, Math.Min(pieceBytes, body.Length - i))) is { } stop)
+            {
+                return stop;
+            }
+        }
+
+        return stream.Complete() ?? ContentVerdict.Clean;
+    }
+
+    public static ContentEvaluation Run(ContentClassifier classifier, IReadOnlyList<LabelledText> pages, string profileName, CategorySet blocked, double threshold, bool obfuscation = true, bool streamed = false)
+    {
+        Func<string, ContentVerdict> judge = streamed ? text => Streamed(classifier, text, blocked, threshold) : text => classifier.ClassifyText(text);
         IReadOnlyList<string> labels = classifier.Model.Header.Labels;
         var confusion = new Confusion(labels);
         int harmful = 0, harmfulBlocked = 0, safe = 0, safeBlocked = 0, help = 0, helpBlocked = 0;
@@ -72,7 +92,7 @@ public sealed class ContentEvaluation
                 continue;
             }
 
-            ContentVerdict verdict = classifier.ClassifyText(page.Text);
+            ContentVerdict verdict = judge(page.Text);
             confusion.Add(actual, Predicted(classifier, verdict));
             bool isBlocked = verdict.FirstBlocked(blocked, threshold) is not null;
             Count(bySource, page.Source, page.Label != "safe", isBlocked);
@@ -106,7 +126,7 @@ public sealed class ContentEvaluation
                 foreach (Obfuscator.Trick trick in Obfuscator.All)
                 {
                     string variant = Obfuscator.Apply(page.Text, trick, random, 0.5);
-                    bool same = (classifier.ClassifyText(variant).FirstBlocked(blocked, threshold) is not null) == isBlocked;
+                    bool same = (judge(variant).FirstBlocked(blocked, threshold) is not null) == isBlocked;
                     (int s, int t) = obfuscated.GetValueOrDefault(trick.ToString());
                     obfuscated[trick.ToString()] = (s + (same ? 1 : 0), t + 1);
                 }

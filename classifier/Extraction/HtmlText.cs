@@ -58,26 +58,33 @@ internal static class HtmlText
                 continue;
             }
 
-            if (name.Equals("img", StringComparison.OrdinalIgnoreCase) || name.Equals("area", StringComparison.OrdinalIgnoreCase))
-            {
-                w = AppendText(s, w, Attribute(tag, "alt"));
-            }
-            else if (name.Equals("meta", StringComparison.OrdinalIgnoreCase))
-            {
-                ReadOnlySpan<char> metaName = Attribute(tag, "name");
-                if (metaName.Equals("description", StringComparison.OrdinalIgnoreCase) || metaName.Equals("keywords", StringComparison.OrdinalIgnoreCase))
-                {
-                    w = AppendText(s, w, Attribute(tag, "content"));
-                }
-            }
-
-            s[w++] = ' ';
+            w = AppendTagText(s, w, tag, name);
         }
 
         return w;
     }
 
-    private static bool IsHidden(ReadOnlySpan<char> name) =>
+    /// <summary>What a tag shows a reader (an image's alt text, a meta description or keywords), then a space.</summary>
+    internal static int AppendTagText(Span<char> s, int w, ReadOnlySpan<char> tag, ReadOnlySpan<char> name)
+    {
+        if (name.Equals("img", StringComparison.OrdinalIgnoreCase) || name.Equals("area", StringComparison.OrdinalIgnoreCase))
+        {
+            w = AppendText(s, w, Attribute(tag, "alt"));
+        }
+        else if (name.Equals("meta", StringComparison.OrdinalIgnoreCase))
+        {
+            ReadOnlySpan<char> metaName = Attribute(tag, "name");
+            if (metaName.Equals("description", StringComparison.OrdinalIgnoreCase) || metaName.Equals("keywords", StringComparison.OrdinalIgnoreCase))
+            {
+                w = AppendText(s, w, Attribute(tag, "content"));
+            }
+        }
+
+        s[w++] = ' ';
+        return w;
+    }
+
+    internal static bool IsHidden(ReadOnlySpan<char> name) =>
         name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)
         || name.Equals("noscript", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase);
 
@@ -107,7 +114,7 @@ internal static class HtmlText
         return -1;
     }
 
-    private static ReadOnlySpan<char> TagName(ReadOnlySpan<char> tag)
+    internal static ReadOnlySpan<char> TagName(ReadOnlySpan<char> tag)
     {
         int start = 0;
         while (start < tag.Length && tag[start] == '/')
@@ -173,7 +180,7 @@ internal static class HtmlText
     }
 
     /// <summary>Copies text to position <paramref name="w"/> (never after where it came from), decoding character references.</summary>
-    private static int AppendText(Span<char> s, int w, ReadOnlySpan<char> text)
+    internal static int AppendText(Span<char> s, int w, ReadOnlySpan<char> text)
     {
         int amp = text.IndexOf('&');
         if (amp < 0)

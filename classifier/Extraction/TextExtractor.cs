@@ -42,7 +42,7 @@ public static class TextExtractor
     }
 
     /// <summary>The charset's encoding, read as a span (trimming or lower-casing the string would allocate on every page).</summary>
-    private static Encoding EncodingFor(string? charset)
+    internal static Encoding EncodingFor(string? charset)
     {
         ReadOnlySpan<char> name = charset.AsSpan().Trim("\" ");
         return Is(name, "iso-8859-1") || Is(name, "latin1") || Is(name, "windows-1252") || Is(name, "us-ascii") || Is(name, "ascii") ? Encoding.Latin1

@@ -5,6 +5,12 @@ public enum ContentKind : byte
     Html,
     Text,
     Json,
+
+    /// <summary>Newline-delimited JSON (application/x-ndjson, jsonl): one value per line, as AI APIs stream answers.</summary>
+    JsonLines,
+
+    /// <summary>Server-sent events (text/event-stream): the <c>data:</c> payloads, JSON deltas unwrapped to their text.</summary>
+    EventStream,
 }
 
 /// <summary>What the classifier reads: the start of a response body (already decompressed, at most the scan limit).</summary>

@@ -55,11 +55,12 @@ internal static class ClassifierCommand
         train.SetAction(parse => Guard(error, () => Train(parse, parse.GetValue(outOption)!, output)));
 
         var profile = new Option<string>("--profile") { Description = "Profile whose categories and threshold decide blocking", DefaultValueFactory = _ => ModelTraining.EvaluationProfile };
+        var streamed = new Option<bool>("--stream") { Description = "Judge each page as an AI answer streams (24-byte pieces, a window of recent text), as the proxy judges text/event-stream" };
         var loso = new Option<bool>("--loso") { Description = "Leave one public source out at a time: train without it (with the train options) and judge the model on it" };
         var losoSources = new Option<string[]>("--loso-source") { Description = "Only these sources (e.g. public:germeval2018-offensive-de), to split the runs", AllowMultipleArgumentsPerToken = true };
         var eval = new Command("eval", "Per-category precision, recall, F1, confusion matrix and false-block rate on held-out (or given) data; --loso for leave-one-source-out.")
         {
-            s_data, s_kind, Model, profile, Phrases, loso, losoSources, s_seed, s_epochs, s_l2, s_rate, s_safeCost, s_trainer, s_mlnetL2, s_mlnetIterations,
+            s_data, s_kind, Model, profile, Phrases, streamed, loso, losoSources, s_seed, s_epochs, s_l2, s_rate, s_safeCost, s_trainer, s_mlnetL2, s_mlnetIterations,
         };
         eval.SetAction(parse => Guard(error, () => Evaluate(parse, parse.GetValue(profile)!, output, error)));
 
@@ -177,8 +178,9 @@ internal static class ClassifierCommand
 
         var classifier = new ContentClassifier(model, LoadPhrases(parse.GetValue(Phrases)));
         List<LabelledText> pages = [.. data.Pages.Where(static p => p.Split != Split.Train)];
-        output.WriteLine($"evaluating {classifier.Name} on {pages.Count} pages for profile {profile.Name} (threshold {profile.ContentThreshold})");
-        ContentEvaluation.Run(classifier, pages, profile.Name, profile.Blocked, profile.ContentThreshold).Write(output);
+        bool stream = parse.GetValue<bool>("--stream");
+        output.WriteLine($"evaluating {classifier.Name} on {pages.Count} pages for profile {profile.Name} (threshold {profile.ContentThreshold}){(stream ? ", each judged as it streams" : "")}");
+        ContentEvaluation.Run(classifier, pages, profile.Name, profile.Blocked, profile.ContentThreshold, streamed: stream).Write(output);
         return 0;
     }
 

@@ -159,6 +159,7 @@ internal sealed class ProxyRequestHandler(
             Scan: evaluator.Snapshot.Settings.Http.ContentCheck)
         {
             BlockDnsAnswers = decision.Profile.Blocked.Contains(Category.DnsOverHttps),
+            Reference = reference,
         };
         ForwardResult result = await forwarder.ForwardAsync(context, forward);
         if (result.Failure is { } failure)
@@ -178,14 +179,18 @@ internal sealed class ProxyRequestHandler(
                 : failure == BlockKind.Internal ? "http/internal-destination"
                 : $"upstream/{failure.ToString().ToLowerInvariant()}";
             string explanation = content
-                ? $"Blocked for what the page says: {result.FailureDetail}."
+                ? $"{(result.MidStream ? "Stopped" : "Blocked")} for what the page says: {result.FailureDetail}."
                 : failure == BlockKind.Certificate
                     ? $"The website's security certificate is not valid ({result.FailureDetail})."
                     : failure == BlockKind.Internal
                         ? $"{result.FailureDetail}. The web filter never connects to the gateway itself or to internal addresses."
                         : $"{result.FailureDetail}.";
             var info = new BlockInfo(failure, reference, target.Url, target.Host, category, rule, explanation, decision.Profile.Name);
-            if (!context.Response.HasStarted)
+            if (result.MidStream)
+            {
+                recentBlocks.Add(info); // the client has the start, then the notice; the page was not replaced
+            }
+            else if (!context.Response.HasStarted)
             {
                 if (info.Status == StatusCodes.Status403Forbidden)
                 {
@@ -195,14 +200,15 @@ internal sealed class ProxyRequestHandler(
                 await BlockPage.WriteAsync(context, info, now);
             }
 
-            string reason = content ? "content" : failure switch
+            string reason = content ? (result.MidStream ? "content-stream" : "content") : failure switch
             {
                 BlockKind.Certificate => "upstream-certificate",
                 BlockKind.Internal => "internal-destination",
                 _ => "upstream-error",
             };
             bool blocked = content || failure is BlockKind.Certificate or BlockKind.Internal;
-            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), blocked ? "block" : "error", reason, rule, info.Status, result.ContentBlock, result.FailureDetail, risk: risk);
+            Emit(record, decision, HttpEvents.KindOf(decision, content, doh, searchTerm), blocked ? "block" : "error", reason, rule,
+                result.MidStream ? result.Status : info.Status, result.ContentBlock, result.FailureDetail, result.Bytes, risk);
             return;
         }
 

@@ -22,6 +22,9 @@ internal sealed class BodyPrefix(byte[] buffer, int length, Task<int>? pending) 
     /// <summary>True when the origin had not finished sending the prefix when the budget ran out.</summary>
     public bool Partial => _pending is not null;
 
+    /// <summary>True when the prefix is the whole body (the origin ended it within the scan limit).</summary>
+    public bool Ended { get; init; }
+
     /// <summary>The bytes of the read still in flight (empty at the end of the body).</summary>
     public async ValueTask<ReadOnlyMemory<byte>> TakePendingAsync()
     {
@@ -54,7 +57,11 @@ internal sealed class BodyPrefix(byte[] buffer, int length, Task<int>? pending) 
 }
 
 /// <summary>The content check's outcome for one response.</summary>
-internal readonly record struct Inspection(bool Block, CategoryScore? Score, string? Summary);
+internal readonly record struct Inspection(bool Block, CategoryScore? Score, string? Summary)
+{
+    /// <summary>False when the prefix decompressed to more than the scan limit: the body goes on past what was judged.</summary>
+    public bool Whole { get; init; } = true;
+}
 
 /// <summary>
 /// The content inspection hook: for HTML, text and JSON responses, read a bounded prefix (http.scanMaxBytes),
@@ -72,9 +79,23 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
         "text/html" or "application/xhtml+xml" => ContentKind.Html,
         "text/plain" => ContentKind.Text,
         "application/json" => ContentKind.Json,
+        "text/event-stream" => ContentKind.EventStream,
+        "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines" or "application/stream+json" => ContentKind.JsonLines,
         { } m when m.EndsWith("+json", StringComparison.Ordinal) => ContentKind.Json,
         _ => null,
     };
+
+    /// <summary>Kinds judged as they stream from their first byte (an AI answer): never held back for a prefix.</summary>
+    public static bool StreamsFromStart(ContentKind kind) => kind is ContentKind.EventStream or ContentKind.JsonLines;
+
+    /// <summary>The check for a response judged as it streams (decoded bytes), or null when it is not judged (a protected help service, a classifier without streaming).</summary>
+    public StreamCheck? OpenStream(ContentKind kind, string? charset, Profile profile, string host)
+    {
+        PolicySnapshot snapshot = snapshots.Current;
+        return snapshot.Settings.HelpServices.Contains(host) || classifier.OpenStream(kind, charset, host, profile.Blocked, profile.ContentThreshold) is not { } stream
+            ? null
+            : new StreamCheck(stream, profile, classifier.Name, snapshot.Settings.Http.ScanTimeout, metrics);
+    }
 
     public string ClassifierName => classifier.Name;
 
@@ -106,7 +127,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
                 int n = await read;
                 if (n == 0)
                 {
-                    break;
+                    return new BodyPrefix(buffer, length, null) { Ended = true };
                 }
 
                 length += n;
@@ -141,6 +162,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(budget);
         byte[]? decoded = null;
+        bool whole = true;
         try
         {
             ReadOnlyMemory<byte> body = prefix.Memory;
@@ -155,6 +177,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
                 }
 
                 body = decoded.AsMemory(0, length);
+                whole = length < max;
             }
 
             // Reading a big page is CPU work (about 0.2 ms per 100 KB): leave the socket thread (Kestrel runs requests
@@ -168,7 +191,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
             CategoryScore? blocked = verdict.FirstBlocked(profile.Blocked, profile.ContentThreshold);
             CategoryScore? top = blocked ?? (verdict.Scores.Count > 0 ? verdict.Scores[0] : null);
             string? summary = top is null ? null : Summary(top, classifier.Name);
-            return new Inspection(blocked is not null, blocked ?? top, summary);
+            return new Inspection(blocked is not null, blocked ?? top, summary) { Whole = whole };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

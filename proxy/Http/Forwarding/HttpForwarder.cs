@@ -14,6 +14,9 @@ internal readonly record struct ForwardRequest(Uri Uri, string Authority, IPEndP
 {
     /// <summary>Refuse a DNS-over-HTTPS answer (by its media type) before anything of it reaches the client.</summary>
     public bool BlockDnsAnswers { get; init; }
+
+    /// <summary>The request's reference, quoted in a notice when the response is stopped mid-stream.</summary>
+    public string Reference { get; init; } = "";
 }
 
 /// <summary>
@@ -72,20 +75,78 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             if (kind is null)
             {
                 CopyResponseHead(context, response);
-                return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, null, aborted));
+                return ForwardResult.Sent((int)response.StatusCode, (await CopyBodyAsync(context, body, null, null, default, "", aborted)).Bytes);
+            }
+
+            string? charset = response.Content.Headers.ContentType?.CharSet;
+            string? encoding = response.Content.Headers.ContentEncoding.LastOrDefault();
+            int status = (int)response.StatusCode;
+            if (ContentInspector.StreamsFromStart(kind.Value))
+            {
+                // An AI answer or event stream: judged piece by piece as it is forwarded, never held back for a prefix.
+                using StreamCheck? check = inspector.OpenStream(kind.Value, charset, forward.Profile, forward.Host);
+                await using Stream? decoded = check is null ? body : BodyDecoding.Decode(encoding, body);
+                if (decoded is null)
+                {
+                    if (!forward.Profile.ScanFailOpen)
+                    {
+                        return ForwardResult.Blocked(null, $"the content check could not read '{encoding}' encoded content; blocked, because a filter that cannot check fails closed");
+                    }
+
+                    CopyResponseHead(context, response);
+                    return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, null, null, default, "", aborted)).Bytes, $"'{encoding}' encoded content was not checked; allowed by the profile's onScanFailure");
+                }
+
+                CopyResponseHead(context, response, streamed: check is not null);
+                return await FinishAsync(status, CopyBodyAsync(context, decoded, null, check, kind.Value, forward.Reference, aborted), check, null);
             }
 
             using BodyPrefix prefix = await inspector.ReadPrefixAsync(body, aborted);
-            string? encoding = response.Content.Headers.ContentEncoding.LastOrDefault();
-            Inspection inspection = await inspector.InspectAsync(prefix, kind.Value, response.Content.Headers.ContentType?.CharSet, encoding, forward.Profile, forward.Host, aborted);
+            Inspection inspection = await inspector.InspectAsync(prefix, kind.Value, charset, encoding, forward.Profile, forward.Host, aborted);
             if (inspection.Block)
             {
                 return ForwardResult.Blocked(inspection.Score, inspection.Summary ?? "the content check blocked it");
             }
 
-            CopyResponseHead(context, response);
-            return ForwardResult.Sent((int)response.StatusCode, await CopyBodyAsync(context, body, prefix, aborted), inspection.Summary);
+            // A page longer than the prefix (or slower than the budget): the rest is judged as it streams.
+            using StreamCheck? rest = prefix.Ended && inspection.Whole ? null : inspector.OpenStream(kind.Value, charset, forward.Profile, forward.Host);
+            if (rest is not null && BodyDecoding.IsEncoded(encoding))
+            {
+                // Sent decoded from the first byte, so judged from the first byte too (the prefix once more: 256 KB at most).
+                await using Stream? decoded = BodyDecoding.Decode(encoding, BodyDecoding.Joined(prefix, body));
+                if (decoded is not null)
+                {
+                    CopyResponseHead(context, response, streamed: true);
+                    return await FinishAsync(status, CopyBodyAsync(context, decoded, null, rest, kind.Value, forward.Reference, aborted), rest, inspection.Summary);
+                }
+
+                // An encoding the check cannot read: the profile's onScanFailure allowed the prefix (its note says so), the rest goes as it is.
+                CopyResponseHead(context, response);
+                return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, prefix, null, default, "", aborted)).Bytes, inspection.Summary);
+            }
+
+            // The prefix was judged whole: the stream reads it as context only.
+            rest?.Write(prefix.Memory.Span, judge: false);
+            CopyResponseHead(context, response, streamed: rest is not null);
+            return await FinishAsync(status, CopyBodyAsync(context, body, prefix, rest, kind.Value, forward.Reference, aborted), rest, inspection.Summary);
         }
+    }
+
+    /// <summary>What a judged body's copy comes to: sent whole, or stopped part-way with the notice its format allows.</summary>
+    private static async Task<ForwardResult> FinishAsync(int status, Task<BodyCopy> copying, StreamCheck? check, string? prefixSummary)
+    {
+        BodyCopy copy = await copying;
+        string? cost = check?.CostNote is { Length: > 0 } note ? note : null;
+        if (copy.Stop is not { } stop)
+        {
+            return ForwardResult.Sent(status, copy.Bytes, prefixSummary is null ? cost : cost is null ? prefixSummary : $"{prefixSummary}; {cost}");
+        }
+
+        string window = check!.Window;
+        string detail = $"stopped as it streamed, after {copy.Bytes:N0} bytes had reached the client: {stop.Summary}"
+            + (window.Length > 0 ? $"; the text that tipped it: \"{window.ReplaceLineEndings(" ").Trim()}\"" : "")
+            + (cost is null ? "" : "; " + cost);
+        return ForwardResult.Stopped(status, copy.Bytes, stop.Score, detail);
     }
 
     private static HttpRequestMessage CreateRequest(HttpContext context, ForwardRequest forward, bool upgrade)
@@ -147,12 +208,22 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         return request;
     }
 
-    private static void CopyResponseHead(HttpContext context, HttpResponseMessage response)
+    /// <summary>
+    /// Status and headers. <paramref name="streamed"/>: a body judged as it streams is sent chunked and decoded, so
+    /// that a stop part-way can end it cleanly with a notice the client reads (a declared length could only be
+    /// broken off, and a notice inside a compressed stream would be noise).
+    /// </summary>
+    private static void CopyResponseHead(HttpContext context, HttpResponseMessage response, bool streamed = false)
     {
         HttpResponse outgoing = context.Response;
         outgoing.StatusCode = (int)response.StatusCode;
         CopyHeaders(outgoing.Headers, response.Headers);
         CopyHeaders(outgoing.Headers, response.Content.Headers);
+        if (streamed)
+        {
+            outgoing.Headers.ContentLength = null;
+            outgoing.Headers.ContentEncoding = default;
+        }
     }
 
     private static void CopyHeaders(IHeaderDictionary destination, HttpHeaders source)
@@ -168,7 +239,15 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         }
     }
 
-    private static async Task<long> CopyBodyAsync(HttpContext context, Stream body, BodyPrefix? prefix, CancellationToken cancellationToken)
+    /// <summary>How a body's copy ended: the bytes the client got, and the content check's stop (null: sent whole).</summary>
+    private readonly record struct BodyCopy(long Bytes, Inspection? Stop);
+
+    /// <summary>
+    /// Copies the body to the client, flushing each piece as it comes (an AI answer arrives a few words at a time).
+    /// With a <paramref name="check"/>, each piece is judged before it is sent; a piece that tips the check is not
+    /// sent: the notice its format allows goes instead, and the response ends there.
+    /// </summary>
+    private static async Task<BodyCopy> CopyBodyAsync(HttpContext context, Stream body, BodyPrefix? prefix, StreamCheck? check, Core.Content.ContentKind kind, string reference, CancellationToken cancellationToken)
     {
         System.IO.Pipelines.PipeWriter writer = context.Response.BodyWriter;
         long total = 0;
@@ -183,6 +262,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
                 if (prefix.Partial)
                 {
                     ReadOnlyMemory<byte> rest = await prefix.TakePendingAsync();
+                    if (check?.Write(rest.Span) is { Block: true } stopped)
+                    {
+                        return await StopAsync(writer, stopped, total, cancellationToken);
+                    }
+
                     total += rest.Length;
                     await writer.WriteAsync(rest, cancellationToken);
                 }
@@ -197,12 +281,23 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
                     break;
                 }
 
+                if (check?.Write(memory.Span[..n]) is { Block: true } stopped)
+                {
+                    return await StopAsync(writer, stopped, total, cancellationToken);
+                }
+
                 writer.Advance(n);
                 total += n;
                 if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
                 {
                     break;
                 }
+            }
+
+            if (check?.Complete() is { Block: true } atEnd)
+            {
+                // The last words tipped it: everything has gone, but the notice still ends the page and the event says so.
+                return await StopAsync(writer, atEnd, total, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
@@ -211,7 +306,20 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             context.Abort();
         }
 
-        return total;
+        return new BodyCopy(total, null);
+
+        async Task<BodyCopy> StopAsync(System.IO.Pipelines.PipeWriter writer, Inspection stop, long sent, CancellationToken cancellationToken)
+        {
+            string? category = stop.Score is { } score ? Core.Categories.Categories.Info(score.Category).Title : null;
+            byte[] notice = StreamNotice.For(kind, category, reference);
+            if (notice.Length > 0)
+            {
+                await writer.WriteAsync(notice, cancellationToken);
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            return new BodyCopy(sent, stop);
+        }
     }
 
     private static async Task<ForwardResult> UpgradeAsync(HttpContext context, IHttpUpgradeFeature feature, HttpResponseMessage response)

@@ -141,6 +141,7 @@ internal sealed class TestOrigin : IAsyncDisposable
         app.MapPost("/dq", () => Results.Bytes(DnsAnswer, "application/octet-stream"));
         // A JSON resolver API asked without any DoH sign in the request: only the response's media type shows it.
         app.MapGet("/resolve", () => Results.Text("""{"Status":0,"Answer":[{"name":"example.com.","type":1,"data":"93.184.215.14"}]}""", "application/dns-json"));
+        StreamingOrigin.Map(app);
         app.MapGet("/parking.txt", () => Results.Text("Parking is not allowed here.", "text/plain"));
         app.Map("/ws", async (HttpContext c) =>
         {
