@@ -32,5 +32,11 @@ if (args.Length > 0 && args[0] is "ingest" or "store" or "timeline")
     return await FilterProxy.Benchmarks.Events.EventStoreLoad.RunAsync(args);
 }
 
+// `stream-latency`: per-piece cost of the streaming content check, p50/p99/slowest (see Classifier/StreamLatency.cs).
+if (args.Length > 0 && args[0] == "stream-latency")
+{
+    return FilterProxy.Benchmarks.Classifier.StreamLatency.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EvaluateBenchmarks).Assembly).Run(args);
 return 0;

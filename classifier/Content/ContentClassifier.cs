@@ -128,26 +128,35 @@ public sealed class ContentClassifier : IContentClassifier
     /// <summary>
     /// One step of a streamed page (<see cref="Streaming.ContentStream"/>): the model reads the recent
     /// <paramref name="window"/> (which ends with the <paramref name="fresh"/> text), the phrase lists read only the
-    /// fresh text, adding what they find to the page's <paramref name="tally"/>, and the page's tally is scored with
-    /// the window's model probabilities — so evidence spread over a long page still adds up, and no text is read
-    /// by the phrases twice.
+    /// fresh text, adding what they find to the stream's <paramref name="tally"/>, and the tally is scored with
+    /// the window's model probabilities — so evidence spread over a page still adds up, and no text is read by the
+    /// phrase lists twice.
     /// </summary>
-    internal ContentVerdict ClassifyStreamed(ReadOnlySpan<char> window, ReadOnlySpan<char> fresh, Dictionary<WeightedPhrase, int> tally)
+    /// <remarks>
+    /// <paramref name="explain"/> false: scores only, no evidence (most windows of a stream are clean or nearly so, and
+    /// explaining each one cost more than judging it); the stream asks again, with the fresh text empty, for a
+    /// window that blocks.
+    /// </remarks>
+    internal ContentVerdict ClassifyStreamed(ReadOnlySpan<char> window, ReadOnlySpan<char> fresh, Streaming.PhraseTally tally, bool explain)
     {
         (char[] buffer, int length, double trust) = Normalise(window);
-        (char[] freshBuffer, int freshLength) = _normaliser.NormalisePooled(fresh);
         try
         {
             ReadOnlySpan<char> forModel = buffer.AsSpan(0, length);
             Span<float> p = stackalloc float[_model.Classes];
             bool modelJudges = PredictModel(forModel, p);
-            _phrases.Find(freshBuffer.AsSpan(0, freshLength), default, tally);
-            return Score(forModel, p, modelJudges, trust, tally.Count > 0 ? tally : null, null);
+            if (!fresh.IsEmpty)
+            {
+                (char[] freshBuffer, int freshLength) = _normaliser.NormalisePooled(fresh);
+                tally.Add(_phrases.Find(freshBuffer.AsSpan(0, freshLength)));
+                TextNormaliser.Return(freshBuffer);
+            }
+
+            return Score(forModel, p, modelJudges, trust, tally.Counts.Count > 0 ? tally.Counts : null, null, explain);
         }
         finally
         {
             TextNormaliser.Return(buffer);
-            TextNormaliser.Return(freshBuffer);
         }
     }
 
@@ -188,7 +197,7 @@ public sealed class ContentClassifier : IContentClassifier
         return false;
     }
 
-    private ContentVerdict Score(ReadOnlySpan<char> forModel, ReadOnlySpan<float> p, bool modelJudges, double trust, Dictionary<WeightedPhrase, int>? found, Dictionary<string, double>? all)
+    private ContentVerdict Score(ReadOnlySpan<char> forModel, ReadOnlySpan<float> p, bool modelJudges, double trust, Dictionary<WeightedPhrase, int>? found, Dictionary<string, double>? all, bool explain = true)
     {
         (int hateHits, string? hateExample) = _hate.Find(forModel);
         if (hateHits > 0)
@@ -215,7 +224,7 @@ public sealed class ContentClassifier : IContentClassifier
             all?.Add(_model.Header.Labels[i], Math.Round(score, 4));
             if (score >= ReportFloor)
             {
-                (scores ??= []).Add(new CategoryScore(category, score, modelJudges ? Evidence(forModel, i, category, found) : PhraseEvidenceFor(found!, category)));
+                (scores ??= []).Add(new CategoryScore(category, score, !explain ? [] : modelJudges ? Evidence(forModel, i, category, found) : PhraseEvidenceFor(found!, category)));
             }
         }
 
@@ -232,7 +241,7 @@ public sealed class ContentClassifier : IContentClassifier
                 all?.Add(Categories.NameOf(group.Key), Math.Round(score, 4));
                 if (score >= ReportFloor)
                 {
-                    (scores ??= []).Add(new CategoryScore(group.Key, score, PhraseEvidenceFor(group)));
+                    (scores ??= []).Add(new CategoryScore(group.Key, score, explain ? PhraseEvidenceFor(group) : []));
                 }
             }
         }

@@ -75,17 +75,14 @@ public sealed class WeightedPhraseClassifier : IContentClassifier
     public ContentVerdict ClassifyText(ReadOnlySpan<char> text, CancellationToken cancellationToken = default) =>
         Find(text, cancellationToken) is { } found ? Score(found) : ContentVerdict.Clean;
 
-    /// <summary>
-    /// Each phrase found in <paramref name="text"/> with its count, or null when none was (no allocation then).
-    /// With <paramref name="into"/> (a streamed page's tally so far) the counts are added there.
-    /// </summary>
-    public Dictionary<WeightedPhrase, int>? Find(ReadOnlySpan<char> text, CancellationToken cancellationToken = default, Dictionary<WeightedPhrase, int>? into = null)
+    /// <summary>Each phrase found in <paramref name="text"/> with its count, or null when none was (no allocation then).</summary>
+    public Dictionary<WeightedPhrase, int>? Find(ReadOnlySpan<char> text, CancellationToken cancellationToken = default)
     {
         ulong[] words = ArrayPool<ulong>.Shared.Rent((text.Length / 2) + 1);
         try
         {
             int count = PhraseTokens.Hashes(text, words);
-            Dictionary<WeightedPhrase, int>? found = into;
+            Dictionary<WeightedPhrase, int>? found = null;
             for (int i = 0; i < count; i++)
             {
                 if ((i & 4095) == 0)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using FilterProxy.Classifier.Content;
-using FilterProxy.Classifier.Phrases;
 using FilterProxy.Core.Content;
 
 namespace FilterProxy.Classifier.Streaming;
@@ -9,8 +8,8 @@ namespace FilterProxy.Classifier.Streaming;
 /// One response judged as it streams. Text from the <see cref="StreamTextReader"/> gathers in a fixed window; it is
 /// judged every <see cref="SegmentChars"/> characters of new text (a long page, read in bulk), and at the end of
 /// each write once <see cref="MinJudgeChars"/> are new (an AI answer, arriving a few words at a time). Each judgment
-/// reads the new text with the phrase lists once, adding to the page's tally (so evidence spread over a long page
-/// adds up), and the last <see cref="ContextChars"/> with the model: windows overlap by half, so a harmful
+/// reads the new text with the phrase lists once, adding to a tally of the last 16K characters or so
+/// (<see cref="PhraseTally"/>: evidence spread over a page adds up), and the last <see cref="ContextChars"/> with the model: windows overlap by half, so a harmful
 /// paragraph cut by a segment boundary is still read whole in one of them (a 270-character paragraph in a long
 /// page was found at 48 of 48 offsets this way, against 42 with windows end to end), and a sentence that arrives
 /// token by token is judged as a sentence. The <see cref="StreamDecision"/> says when to stop. Memory is the
@@ -33,7 +32,7 @@ public sealed class ContentStream : IContentStream, ITextSink
 
     private readonly ContentClassifier _classifier;
     private readonly StreamTextReader _reader;
-    private readonly Dictionary<WeightedPhrase, int> _tally = [];
+    private readonly PhraseTally _tally = new();
     private readonly StreamDecision _decision;
     private char[]? _text = ArrayPool<char>.Shared.Rent(Capacity);
     private int _length;
@@ -161,10 +160,15 @@ public sealed class ContentStream : IContentStream, ITextSink
         int end = _judged + cut;
         int windowStart = Math.Max(0, Math.Min(_judged, end - ContextChars));
         ReadOnlySpan<char> window = _text.AsSpan(windowStart, end - windowStart);
-        ContentVerdict verdict = _classifier.ClassifyStreamed(window, _text.AsSpan(_judged, cut), _tally);
+        ContentVerdict verdict = _classifier.ClassifyStreamed(window, _text.AsSpan(_judged, cut), _tally, explain: false);
+        if (_decision.Blocks(verdict))
+        {
+            verdict = _classifier.ClassifyStreamed(window, [], _tally, explain: true); // the evidence, for the event
+        }
+
         _judged = end;
         bool wasPending = _decision.Pending;
-        _stop = _decision.Next(verdict);
+        _stop = _decision.Next(verdict, TextChars - (_length - end));
         if (!wasPending && (_decision.Pending || _stop is not null))
         {
             // The text that tipped it, for the event: the window of the judgment that first blocked.
