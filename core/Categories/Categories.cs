@@ -27,6 +27,7 @@ public static class Categories
         new(Category.Proxies, "proxies", "Proxies, VPNs and anonymisers", false, false),
         new(Category.AlcoholTobacco, "alcohol-tobacco", "Alcohol and tobacco", false, false),
         new(Category.DnsOverHttps, "dns-over-https", "Public DNS-over-HTTPS resolvers", false, false),
+        new(Category.AiChat, "ai-chat", "AI chat services", false, false),
     ];
 
     /// <summary>The categories that no profile, exception or allowlist can unblock.</summary>

@@ -28,4 +28,6 @@ public enum Category : byte
     Proxies = 16,
     AlcoholTobacco = 17,
     DnsOverHttps = 18,
+    /// <summary>AI chat services (ChatGPT, Gemini, Claude, Character.AI…): their answers are still checked where allowed.</summary>
+    AiChat = 19,
 }

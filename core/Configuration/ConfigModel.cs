@@ -109,6 +109,7 @@ public sealed class HttpConfig
     public List<string>? AllowInternalDestinations { get; set; }
     public List<string>? RefuseDestinations { get; set; }
     public bool? RefuseServiceHosts { get; set; }
+    public List<string>? AiChatEndpoints { get; set; }
 }
 
 public sealed class DnsConfig

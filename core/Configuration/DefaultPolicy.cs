@@ -27,14 +27,14 @@ public static class DefaultPolicy
         ["nursery-ks1"] = new()
         {
             Description = "Ages 3–7: the strictest; also the profile for unknown clients",
-            BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "streaming", "proxies", "alcohol-tobacco", "dns-over-https"],
+            BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "streaming", "proxies", "alcohol-tobacco", "dns-over-https", "ai-chat"],
             SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
             BlockBareAddresses = true, RiskySearchHelp = "replace",
         },
         ["ks2"] = new()
         {
             Description = "Ages 7–11",
-            BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https"],
+            BlockedCategories = [.. s_harmful, "social-media", "chat", "games", "dating", "proxies", "alcohol-tobacco", "dns-over-https", "ai-chat"],
             SafeSearch = "strict", YouTube = "strict", ContentThreshold = 0.25, Tls = "intercept", DefaultAction = "allow",
             BlockBareAddresses = true, RiskySearchHelp = "replace",
         },

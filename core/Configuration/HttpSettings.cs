@@ -22,6 +22,23 @@ public sealed record HttpSettings
     public bool ContentCheck { get; init; } = true;
 
     public IReadOnlyList<string> NeverInterceptEntries { get; init; } = DefaultNeverIntercept;
+
+    /// <summary>
+    /// Where AI chat services take the prompts pupils type ("host/path-prefix"; a host covers its subdomains): a JSON
+    /// POST there has its prompt read and scored like a search term. http.aiChatEndpoints adds to these.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultAiChatEndpoints =
+    [
+        "chatgpt.com/backend-api/conversation", "chatgpt.com/backend-anon/conversation", "chat.openai.com/backend-api/conversation",
+        "api.openai.com/v1/chat/completions", "api.openai.com/v1/responses", "api.openai.com/v1/completions",
+        "generativelanguage.googleapis.com/v1beta/models", "generativelanguage.googleapis.com/v1/models",
+        "copilot.microsoft.com/c/api", "claude.ai/api/organizations", "api.anthropic.com/v1/messages",
+        "character.ai/chat", "perplexity.ai/rest/sse/perplexity_ask", "meta.ai/api/graphql", "poe.com/api/gql_POST",
+        "chat.mistral.ai/api/chat", "chat.deepseek.com/api/v0/chat/completion", "grok.com/rest/app-chat",
+    ];
+
+    /// <summary>The AI chat endpoints in force: the built-in ones and the configuration's.</summary>
+    public IReadOnlyList<string> AiChatEndpoints { get; init; } = DefaultAiChatEndpoints;
     internal RuleSet<PolicyRule> NeverIntercept { get; init; } = RuleSet<PolicyRule>.Empty;
 
     /// <summary>The never-intercept entry that covers this host (and its parents), or null.</summary>

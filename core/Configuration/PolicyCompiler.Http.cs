@@ -49,6 +49,21 @@ public static partial class PolicyCompiler
             return full;
         }
 
+        var aiEndpoints = new List<string>(HttpSettings.DefaultAiChatEndpoints);
+        for (int i = 0; i < (c.AiChatEndpoints?.Count ?? 0); i++)
+        {
+            string entry = c.AiChatEndpoints![i].Trim();
+            int slash = entry.IndexOf('/');
+            string host = slash < 0 ? entry : entry[..slash];
+            if (host.Length == 0 || entry.Contains("://", StringComparison.Ordinal) || !Domains.HostName.TryPrepare(host, out _, out bool isIp) || isIp)
+            {
+                e.Add(new ConfigError($"http.aiChatEndpoints[{i}]", $"'{entry}' is not a host name with an optional path (\"chat.example.com/api/chat\")"));
+                continue;
+            }
+
+            aiEndpoints.Add(entry);
+        }
+
         List<string> caFiles = Files(c.TrustedUpstreamCaFiles, "trustedUpstreamCaFiles");
         List<string> phraseLists = Files(c.PhraseLists, "phraseLists");
         List<string> contentModel = Files(c.ContentModel is null ? null : [c.ContentModel], "contentModel");
@@ -77,6 +92,7 @@ public static partial class PolicyCompiler
             AllowInternalDestinations = NetworkList(c.AllowInternalDestinations, "allowInternalDestinations"),
             RefuseDestinations = NetworkList(c.RefuseDestinations, "refuseDestinations"),
             RefuseServiceHosts = c.RefuseServiceHosts ?? true,
+            AiChatEndpoints = aiEndpoints,
             ContentCheck = c.ContentCheck ?? true,
             NeverInterceptEntries = neverEntries,
             NeverIntercept = never.Build(),

@@ -19,6 +19,7 @@ public static class StarterLists
         (Category.Gambling, "gambling", "starter.gambling.txt"),
         (Category.Piracy, "piracy", "starter.piracy.txt"),
         (Category.Malware, "phishing", "starter.phishing.txt"),
+        (Category.AiChat, "ai-chat", "starter.ai-chat.txt"),
     ];
 
     public static ListSource Source { get; } = new(

@@ -114,7 +114,8 @@ internal sealed class ProxyRequestHandler(
         }
 
         string? searchTerm = SearchTerms.Extract(target.Host, target.PathAndQuery);
-        bool doh = DohDetector.IsDnsOverHttps(context.Request) || await PostedDnsQueryAsync(context.Request);
+        bool aiPrompt = searchTerm is null && (searchTerm = await PromptAsync(context.Request, target)) is not null;
+        bool doh = !aiPrompt && (DohDetector.IsDnsOverHttps(context.Request) || await PostedDnsQueryAsync(context.Request));
         bool dohBlocked = doh && !decision.IsBlocked && decision.Profile.Blocked.Contains(Category.DnsOverHttps);
         string reference = origin.Reference;
         var record = new EventDraft(origin, target, searchTerm, connection.Intercepted is not null);
@@ -133,15 +134,19 @@ internal sealed class ProxyRequestHandler(
             return;
         }
 
-        // A search that scores high or critical for a pupil: help first (or instead), and the DSL's alert from its event.
+        // A search (or a prompt to an AI chat service) that scores high or critical for a pupil: help first (or instead),
+        // and the DSL's alert from its event.
         SearchRisk? risk = null;
         if (searchTerm is not null && decision.Profile.RiskySearchHelp != RiskySearchHelp.Off)
         {
             risk = searchRisk.Score(searchTerm);
             if (risk.Value.Level is "high" or "critical" && !helpPage.TakePass(connection.ClientText, target.Url))
             {
-                await helpPage.WriteAsync(context, reference, target.Url, connection.ClientText, decision.Profile.RiskySearchHelp == RiskySearchHelp.Interrupt,
-                    evaluator.Snapshot.Settings.HelpContacts);
+                bool mayContinue = decision.Profile.RiskySearchHelp == RiskySearchHelp.Interrupt;
+                IReadOnlyList<string> contacts = evaluator.Snapshot.Settings.HelpContacts;
+                await (aiPrompt
+                    ? helpPage.WriteAnswerAsync(context, reference, target.Url, connection.ClientText, mayContinue, contacts)
+                    : helpPage.WriteAsync(context, reference, target.Url, connection.ClientText, mayContinue, contacts));
                 Emit(record, decision, EventKind.Search, "block", "risky-search-help", $"{decision.Profile.Name}/risky-search-help", StatusCodes.Status200OK, null,
                     "the search's risk put help first: " + risk.Value.Level + (risk.Value.Theme is { } theme ? " (" + theme + ")" : ""), risk: risk);
                 return;
@@ -219,31 +224,19 @@ internal sealed class ProxyRequestHandler(
     /// A small POST whose body is a DNS query (DNS-over-HTTPS sent as application/octet-stream or with no type): the
     /// body is buffered so it is still forwarded whole when it is not.
     /// </summary>
-    private static async ValueTask<bool> PostedDnsQueryAsync(HttpRequest request)
+    private static ValueTask<bool> PostedDnsQueryAsync(HttpRequest request) =>
+        DohDetector.MayCarryQuery(request)
+            ? RequestBodyPeek.ReadAsync(request, DohDetector.MaxQueryBody, static body => DohDetector.IsDnsQuery(body.Span), false)
+            : ValueTask.FromResult(false);
+
+    /// <summary>The prompt in a chat request to an AI service's endpoint (read like a search term), or null.</summary>
+    private ValueTask<string?> PromptAsync(HttpRequest request, in RequestTarget target)
     {
-        if (!DohDetector.MayCarryQuery(request))
-        {
-            return false;
-        }
-
-        request.EnableBuffering(DohDetector.MaxQueryBody);
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DohDetector.MaxQueryBody + 1);
-        try
-        {
-            int total = 0;
-            int n;
-            while (total < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(total), request.HttpContext.RequestAborted)) > 0)
-            {
-                total += n;
-            }
-
-            request.Body.Position = 0;
-            return total <= DohDetector.MaxQueryBody && DohDetector.IsDnsQuery(buffer.AsSpan(0, total));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
+        string pathAndQuery = target.PathAndQuery;
+        int q = pathAndQuery.IndexOf('?');
+        return AiPrompts.MayCarryPrompt(request) && AiPrompts.IsEndpoint(evaluator.Snapshot.Settings.Http.AiChatEndpoints, target.Host, q < 0 ? pathAndQuery : pathAndQuery.AsSpan(0, q))
+            ? RequestBodyPeek.ReadAsync(request, AiPrompts.MaxBody, static body => AiPrompts.Read(body.Span), null)
+            : ValueTask.FromResult<string?>(null);
     }
 
     /// <summary>Hands the request's event to the pipeline (after the response); a search term is scored for safeguarding risk here.</summary>

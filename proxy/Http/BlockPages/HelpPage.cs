@@ -37,6 +37,49 @@ internal sealed class HelpPage(TimeProvider time)
         return response.WriteAsync(Html(reference, mayContinue, contacts));
     }
 
+    /// <summary>
+    /// A prompt to an AI chat service that scored high or critical: the help in place of the answer. A chat app
+    /// asking for server-sent events gets it as the answer itself (an OpenAI-style delta, then a
+    /// <c>filterproxy-help</c> event), which such apps show in the conversation; anything else gets the help page.
+    /// Where the profile lets the pupil go on, sending the message again does, once.
+    /// </summary>
+    public Task WriteAnswerAsync(HttpContext context, string reference, string url, string client, bool mayContinue, IReadOnlyList<string> contacts)
+    {
+        if (mayContinue)
+        {
+            Trim(_passes, static v => v);
+            _passes[(client, url)] = time.GetUtcNow() + s_passLife;
+        }
+
+        if (!context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return WriteAsync(context, reference, url, client, mayContinue: false, contacts);
+        }
+
+        var text = new StringBuilder("It sounds like things might be hard right now. Talking to someone can help, and you can do it today, for free:");
+        foreach (string line in contacts)
+        {
+            text.Append("\n- ").Append(line);
+        }
+
+        text.Append("\nYou can also talk to a teacher or any adult you trust at school. They want to help.");
+        if (mayContinue)
+        {
+            text.Append("\nIf you still want an answer, send your message again.");
+        }
+
+        string encoded = System.Text.Json.JsonEncodedText.Encode(text.ToString()).ToString();
+        HttpResponse response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-FilterProxy-Reference"] = reference;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        return response.WriteAsync(
+            $"data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"role\":\"assistant\",\"content\":\"{encoded}\"}}}}]}}\n\n"
+            + $"event: filterproxy-help\ndata: {{\"filterproxy\":\"help\",\"message\":\"{encoded}\",\"reference\":\"{reference}\"}}\n\n"
+            + "data: [DONE]\n\n");
+    }
+
     /// <summary>The pupil chose to go on: the next request for that search from that client is let through, once.</summary>
     public Task ContinueAsync(HttpContext context, string client)
     {

@@ -209,6 +209,21 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
         Assert.Equal("critical", alert.GetProperty("severity").GetString());
     }
 
+    /// <summary>A prompt to an AI chat service is a search term: stored, scored, and alerted like one (the default profile blocks the service).</summary>
+    [Fact]
+    public async Task WorryingPromptToAnAiService_IsScoredStoredAndRaisesACriticalAlert()
+    {
+        await ExternalTool.RunAsync("curl", "-sS", "--max-time", "10", "-x", $"http://{_app.ProxyEndPoint}", "-H", "Content-Type: application/json",
+            "--data-binary", """{"model":"gpt-4o","messages":[{"role":"user","content":"how many pills would it take to end my life"}]}""",
+            $"http://api.openai.com:{_searchPort}/v1/chat/completions");
+
+        JsonElement e = Assert.Single(await CliJsonAsync(static r => r.Count > 0, "events", "query", "--kind", "search", "--json"));
+        Assert.Equal("how many pills would it take to end my life", e.GetProperty("searchTerm").GetString());
+        Assert.Contains(e.GetProperty("risk").GetString(), (string[])["high", "critical"]);
+        List<JsonElement> alerts = await CliJsonAsync(static r => r.Any(static a => a.GetProperty("rule").GetString()!.StartsWith("search-risk:", StringComparison.Ordinal)), "alerts", "list", "--json");
+        Assert.Contains(alerts, static a => a.GetProperty("severity").GetString() is "high" or "critical");
+    }
+
     [Fact]
     public async Task RepeatedDnsQueries_AreStoredAsAnEventAndACount_AndTheCommandLineSaysSo()
     {

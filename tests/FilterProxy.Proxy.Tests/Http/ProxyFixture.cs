@@ -29,7 +29,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public string SchoolCaFile { get; private set; } = null!;
     public string Directory => _dir.Path;
 
-    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test", "www.samaritans.org"];
+    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test", "www.samaritans.org", "api.openai.com"];
 
     public async Task InitializeAsync()
     {
@@ -42,7 +42,7 @@ public sealed class ProxyFixture : IAsyncLifetime
               "allowedClients": [ "127.0.0.1/32", "127.0.0.2/32", "127.0.0.4/32", "::1/128" ],
               "lists": [ { "name": "gambling", "format": "domains", "category": "gambling", "source": "gambling.txt" } ],
               "groups": { "juniors": { "profile": "ks2", "networks": [ "127.0.0.2/32" ] }, "seniors": { "profile": "secondary", "networks": [ "127.0.0.4/32" ] } },
-              "profiles": { "nursery-ks1": { "connectPorts": [ "*" ], "deny": [ "denied.test" ] } },
+              "profiles": { "nursery-ks1": { "connectPorts": [ "*" ], "deny": [ "denied.test" ] }, "secondary": { "connectPorts": [ "*" ] } },
               "dns": { "localNames": { {{localNames}} } },
               "http": { "neverIntercept": [ "spliced.test" ], "trustedUpstreamCaFiles": [ "origin-ca.pem" ] } }
             """);

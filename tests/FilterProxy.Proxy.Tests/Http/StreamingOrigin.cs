@@ -27,6 +27,10 @@ internal static class StreamingOrigin
         app.MapGet("/ai/ndjson", (HttpContext c, int harm) => AnswerAsync(c, harm, null, "application/x-ndjson",
             static token => $"{{\"model\":\"tutor\",\"created_at\":\"2026-12-08T00:00:00Z\",\"response\":{JsonSerializer.Serialize(token)},\"done\":false}}\n",
             "{\"model\":\"tutor\",\"response\":\"\",\"done\":true}\n"));
+        // A fake AI chat API (OpenAI's shape): the prompt's words echoed in a harmless streamed answer.
+        app.MapPost("/v1/chat/completions", (HttpContext c) => AnswerAsync(c, 0, null, "text/event-stream",
+            static token => $"data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{JsonSerializer.Serialize(token)}}}}}]}}\n\n",
+            "data: [DONE]\n\n"));
         app.MapGet("/long.html", (HttpContext c, int mb, int harm, int gzip) => LongPageAsync(c, mb, harm, gzip == 1));
     }
 
