@@ -33,7 +33,7 @@ public sealed record HttpSettings
         "api.openai.com/v1/chat/completions", "api.openai.com/v1/responses", "api.openai.com/v1/completions",
         "generativelanguage.googleapis.com/v1beta/models", "generativelanguage.googleapis.com/v1/models",
         "copilot.microsoft.com/c/api", "claude.ai/api/organizations", "api.anthropic.com/v1/messages",
-        "character.ai/chat", "perplexity.ai/rest/sse/perplexity_ask", "meta.ai/api/graphql", "poe.com/api/gql_POST",
+        "character.ai/chat", "neo.character.ai/ws", "perplexity.ai/rest/sse/perplexity_ask", "meta.ai/api/graphql", "poe.com/api/gql_POST",
         "chat.mistral.ai/api/chat", "chat.deepseek.com/api/v0/chat/completion", "grok.com/rest/app-chat",
     ];
 

@@ -165,6 +165,9 @@ internal sealed class ProxyRequestHandler(
         {
             BlockDnsAnswers = decision.Profile.Blocked.Contains(Category.DnsOverHttps),
             Reference = reference,
+            // A WebSocket to an AI chat service: each message the pupil sends is a prompt, an event of its own as it goes.
+            OnClientMessage = IsAiEndpoint(target) ? prompt => Emit(record with { SearchTerm = prompt }, decision, EventKind.Search, "allow", "websocket-message", decision.Rule.Id,
+                StatusCodes.Status101SwitchingProtocols, null, null) : null,
         };
         ForwardResult result = await forwarder.ForwardAsync(context, forward);
         if (result.Failure is { } failure)
@@ -230,13 +233,16 @@ internal sealed class ProxyRequestHandler(
             : ValueTask.FromResult(false);
 
     /// <summary>The prompt in a chat request to an AI service's endpoint (read like a search term), or null.</summary>
-    private ValueTask<string?> PromptAsync(HttpRequest request, in RequestTarget target)
+    private ValueTask<string?> PromptAsync(HttpRequest request, in RequestTarget target) =>
+        AiPrompts.MayCarryPrompt(request) && IsAiEndpoint(target)
+            ? RequestBodyPeek.ReadAsync(request, AiPrompts.MaxBody, static body => AiPrompts.Read(body.Span), null)
+            : ValueTask.FromResult<string?>(null);
+
+    private bool IsAiEndpoint(in RequestTarget target)
     {
         string pathAndQuery = target.PathAndQuery;
         int q = pathAndQuery.IndexOf('?');
-        return AiPrompts.MayCarryPrompt(request) && AiPrompts.IsEndpoint(evaluator.Snapshot.Settings.Http.AiChatEndpoints, target.Host, q < 0 ? pathAndQuery : pathAndQuery.AsSpan(0, q))
-            ? RequestBodyPeek.ReadAsync(request, AiPrompts.MaxBody, static body => AiPrompts.Read(body.Span), null)
-            : ValueTask.FromResult<string?>(null);
+        return AiPrompts.IsEndpoint(evaluator.Snapshot.Settings.Http.AiChatEndpoints, target.Host, q < 0 ? pathAndQuery : pathAndQuery.AsSpan(0, q));
     }
 
     /// <summary>Hands the request's event to the pipeline (after the response); a search term is scored for safeguarding risk here.</summary>

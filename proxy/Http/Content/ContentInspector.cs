@@ -88,6 +88,10 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
     /// <summary>Kinds judged as they stream from their first byte (an AI answer): never held back for a prefix.</summary>
     public static bool StreamsFromStart(ContentKind kind) => kind is ContentKind.EventStream or ContentKind.JsonLines;
 
+    /// <summary>What is read of a WebSocket session: the server's text judged (not for a protected help service), the client's read as prompts when <paramref name="onClientMessage"/> is given.</summary>
+    public WebSocketCheck OpenWebSocket(Profile profile, string host, Action<string>? onClientMessage) =>
+        new(OpenStream(ContentKind.JsonLines, "utf-8", profile, host), onClientMessage);
+
     /// <summary>The check for a response judged as it streams (decoded bytes), or null when it is not judged (a protected help service, a classifier without streaming).</summary>
     public StreamCheck? OpenStream(ContentKind kind, string? charset, Profile profile, string host)
     {

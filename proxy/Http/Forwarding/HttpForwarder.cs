@@ -17,6 +17,9 @@ internal readonly record struct ForwardRequest(Uri Uri, string Authority, IPEndP
 
     /// <summary>The request's reference, quoted in a notice when the response is stopped mid-stream.</summary>
     public string Reference { get; init; } = "";
+
+    /// <summary>A WebSocket to an AI chat endpoint: each text message the client sends, read as a prompt.</summary>
+    public Action<string>? OnClientMessage { get; init; }
 }
 
 /// <summary>
@@ -59,7 +62,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         {
             if (response.StatusCode == HttpStatusCode.SwitchingProtocols && upgrade)
             {
-                return await UpgradeAsync(context, upgradeFeature!, response);
+                using WebSocketCheck? check = forward.Scan ? inspector.OpenWebSocket(forward.Profile, forward.Host, forward.OnClientMessage) : null;
+                return await UpgradeAsync(context, upgradeFeature!, response, check, forward.Reference);
             }
 
             string? mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -188,6 +192,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         }
 
         request.Headers.Host = forward.Authority;
+        if (upgrade && forward.Scan)
+        {
+            // Frames the proxy reads must not be compressed: without this header no permessage-deflate is agreed.
+            request.Headers.Remove("Sec-WebSocket-Extensions");
+        }
+
         if (upgrade)
         {
             request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
@@ -322,20 +332,58 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
         }
     }
 
-    private static async Task<ForwardResult> UpgradeAsync(HttpContext context, IHttpUpgradeFeature feature, HttpResponseMessage response)
+    /// <summary>
+    /// A WebSocket (or other HTTP/1.1 upgrade): a two-way copy. With a <paramref name="check"/>, the server's text
+    /// messages are judged as they pass and the client's are read as prompts; when the server's text crosses the
+    /// line, the client gets a close frame (1008, the notice's reason) if the copy stands at a frame boundary, and
+    /// the connection is cut if it does not (a close frame inside a frame would be noise).
+    /// </summary>
+    private static async Task<ForwardResult> UpgradeAsync(HttpContext context, IHttpUpgradeFeature feature, HttpResponseMessage response, WebSocketCheck? check, string reference)
     {
         CopyHeaders(context.Response.Headers, response.Headers);
         context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
         Stream origin = await response.Content.ReadAsStreamAsync(context.RequestAborted);
         Stream client = await feature.UpgradeAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        Task<long> up = CopyAsync(client, origin, stop);
-        Task<long> down = CopyAsync(origin, client, stop);
+        Task<long> up = CopyAsync(client, origin, stop, check is null ? null : static (c, bytes) => { c!.FromClient(bytes); return true; }, check);
+        Task<long> down = CopyAsync(origin, client, stop, check is null ? null : static (c, bytes) => c!.FromServer(bytes) is not { Block: true }, check);
         long[] bytes = await Task.WhenAll(up, down);
-        return ForwardResult.Sent(101, bytes[0] + bytes[1]);
+        if (check?.Stop is not { } stopped)
+        {
+            return ForwardResult.Sent(101, bytes[0] + bytes[1]);
+        }
+
+        // The notice, as a close frame, where the copy stands between frames; else the connection is cut.
+        bool closed = false;
+        if (check.StoppedAtBoundary)
+        {
+            string? category = stopped.Score is { } score ? Core.Categories.Categories.Info(score.Category).Title : null;
+            try
+            {
+                await client.WriteAsync(WebSocketCheck.CloseFrame($"Stopped by the school's web filter ({category}). Reference {reference}."), context.RequestAborted);
+                await client.FlushAsync(context.RequestAborted);
+                closed = true;
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+
+        if (!closed)
+        {
+            context.Abort();
+        }
+
+        string window = check.Check!.Window;
+        return ForwardResult.Stopped(101, bytes[1], stopped.Score, $"WebSocket {(closed ? "closed" : "cut")} after {bytes[1]:N0} bytes from the server had reached the client: {stopped.Summary}"
+            + (window.Length > 0 ? $"; the text that tipped it: \"{window.ReplaceLineEndings(" ").Trim()}\"" : ""));
     }
 
-    private static async Task<long> CopyAsync(Stream from, Stream to, CancellationTokenSource stop)
+    /// <summary>
+    /// Copies one direction until either side ends. <paramref name="seen"/> (with <paramref name="state"/>) reads each
+    /// piece before it is sent; false stops the copy there, unsent.
+    /// </summary>
+    private static async Task<long> CopyAsync<TState>(Stream from, Stream to, CancellationTokenSource stop, Func<TState, ReadOnlySpan<byte>, bool>? seen, TState state)
     {
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         long total = 0;
@@ -344,6 +392,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
             int n;
             while ((n = await from.ReadAsync(buffer, stop.Token)) > 0)
             {
+                if (seen is not null && !seen(state, buffer.AsSpan(0, n)))
+                {
+                    break;
+                }
+
                 await to.WriteAsync(buffer.AsMemory(0, n), stop.Token);
                 await to.FlushAsync(stop.Token);
                 total += n;

@@ -66,6 +66,15 @@ internal static class AiPrompts
         }
     }
 
+    /// <summary>A chat app's WebSocket message: the prompt in it when it is JSON, else its text as it is.</summary>
+    public static string? FromMessage(ReadOnlySpan<byte> message)
+    {
+        ReadOnlySpan<byte> trimmed = message.TrimStart(" \t\r\n"u8);
+        return !trimmed.IsEmpty && trimmed[0] is (byte)'{' or (byte)'['
+            ? Read(trimmed)
+            : Normalize(Encoding.UTF8.GetString(message));
+    }
+
     private static string? FromValue(JsonElement value, int depth)
     {
         if (depth > 4)

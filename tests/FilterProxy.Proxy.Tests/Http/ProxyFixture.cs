@@ -29,7 +29,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public string SchoolCaFile { get; private set; } = null!;
     public string Directory => _dir.Path;
 
-    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test", "www.samaritans.org", "api.openai.com"];
+    public static readonly string[] Hosts = ["plain.test", "secure.test", "spliced.test", "www.google.com", "www.youtube.com", "bet.example", "untrusted.test", "pinned.test", "www.samaritans.org", "api.openai.com", "neo.character.ai"];
 
     public async Task InitializeAsync()
     {
