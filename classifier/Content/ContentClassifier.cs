@@ -126,38 +126,44 @@ public sealed class ContentClassifier : IContentClassifier
     }
 
     /// <summary>
-    /// One step of a streamed page (<see cref="Streaming.ContentStream"/>): the model reads the recent
-    /// <paramref name="window"/> (which ends with the <paramref name="fresh"/> text), the phrase lists read only the
-    /// fresh text, adding what they find to the stream's <paramref name="tally"/>, and the tally is scored with
-    /// the window's model probabilities — so evidence spread over a page still adds up, and no text is read by the
-    /// phrase lists twice.
+    /// One segment of a stream as the window keeps it: normalised and read through the vocabulary (as the model and
+    /// the phrases read it), with its words and known words (for the trust). The text is in a rented buffer (return
+    /// it with <see cref="TextNormaliser.Return"/>).
+    /// </summary>
+    internal (char[] Buffer, int Length, int Words, int Known) Segment(ReadOnlySpan<char> text)
+    {
+        (char[] buffer, int length) = _normaliser.NormalisePooled(text);
+        int words = 0, known = 0;
+        if (_vocabulary is not null)
+        {
+            (buffer, length) = _vocabulary.ReadPooled(buffer, length, int.MaxValue, out words, out known);
+        }
+
+        return (buffer, length, words, known);
+    }
+
+    /// <summary>
+    /// One step of a streamed page (<see cref="Streaming.ContentStream"/>): the model reads the recent normalised
+    /// <paramref name="window"/> (its newest segment is the <paramref name="fresh"/> one), the phrase lists read only the
+    /// fresh segment, adding what they find to the stream's <paramref name="tally"/>, and the tally is scored with the
+    /// window's model probabilities — so evidence spread over a page still adds up, and no text is normalised or read
+    /// by the phrase lists twice.
     /// </summary>
     /// <remarks>
     /// <paramref name="explain"/> false: scores only, no evidence (most windows of a stream are clean or nearly so, and
     /// explaining each one cost more than judging it); the stream asks again, with the fresh text empty, for a
     /// window that blocks.
     /// </remarks>
-    internal ContentVerdict ClassifyStreamed(ReadOnlySpan<char> window, ReadOnlySpan<char> fresh, Streaming.PhraseTally tally, bool explain)
+    internal ContentVerdict ClassifyStreamed(Streaming.NormalisedWindow window, ReadOnlySpan<char> fresh, Streaming.PhraseTally tally, bool explain)
     {
-        (char[] buffer, int length, double trust) = Normalise(window);
-        try
+        Span<float> p = stackalloc float[_model.Classes];
+        bool modelJudges = PredictModel(window.Text, p);
+        if (!fresh.IsEmpty)
         {
-            ReadOnlySpan<char> forModel = buffer.AsSpan(0, length);
-            Span<float> p = stackalloc float[_model.Classes];
-            bool modelJudges = PredictModel(forModel, p);
-            if (!fresh.IsEmpty)
-            {
-                (char[] freshBuffer, int freshLength) = _normaliser.NormalisePooled(fresh);
-                tally.Add(_phrases.Find(freshBuffer.AsSpan(0, freshLength)));
-                TextNormaliser.Return(freshBuffer);
-            }
+            tally.Add(_phrases.Find(fresh));
+        }
 
-            return Score(forModel, p, modelJudges, trust, tally.Counts.Count > 0 ? tally.Counts : null, null, explain);
-        }
-        finally
-        {
-            TextNormaliser.Return(buffer);
-        }
+        return Score(window.Text, p, modelJudges, Trust(window.Words, window.Known), tally.Counts.Count > 0 ? tally.Counts : null, null, explain);
     }
 
     /// <summary>Opens a judge for one streamed response (what follows the prefix, SSE answers, NDJSON).</summary>

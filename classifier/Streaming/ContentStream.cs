@@ -28,11 +28,15 @@ public sealed class ContentStream : IContentStream, ITextSink
     /// </summary>
     public const int MinWindowChars = 300;
     public const int ContextChars = 1024;
+
+    /// <summary>The model's window in normalised characters (punctuation gone, it runs about a tenth shorter than the text).</summary>
+    private const int NormalisedContext = ContextChars * 7 / 8;
     private const int Capacity = 4 * 1024;
 
     private readonly ContentClassifier _classifier;
     private readonly StreamTextReader _reader;
     private readonly PhraseTally _tally = new();
+    private readonly NormalisedWindow _window;
     private readonly StreamDecision _decision;
     private char[]? _text = ArrayPool<char>.Shared.Rent(Capacity);
     private int _length;
@@ -45,6 +49,7 @@ public sealed class ContentStream : IContentStream, ITextSink
         _classifier = classifier;
         _decision = decision;
         _reader = new StreamTextReader(kind, charset);
+        _window = new NormalisedWindow();
     }
 
     /// <summary>Characters the window holds at most: the stream's memory, whatever its length.</summary>
@@ -158,14 +163,24 @@ public sealed class ContentStream : IContentStream, ITextSink
         }
 
         int end = _judged + cut;
-        int windowStart = Math.Max(0, Math.Min(_judged, end - ContextChars));
-        ReadOnlySpan<char> window = _text.AsSpan(windowStart, end - windowStart);
-        ContentVerdict verdict = _classifier.ClassifyStreamed(window, _text.AsSpan(_judged, cut), _tally, explain: false);
-        if (_decision.Blocks(verdict))
+        ContentVerdict verdict;
+        (char[] fresh, int length, int words, int known) = _classifier.Segment(_text.AsSpan(_judged, cut));
+        try
         {
-            verdict = _classifier.ClassifyStreamed(window, [], _tally, explain: true); // the evidence, for the event
+            _window.Add(fresh.AsSpan(0, length), words, known, NormalisedContext);
+            verdict = _classifier.ClassifyStreamed(_window, fresh.AsSpan(0, length), _tally, explain: false);
+            if (_decision.Blocks(verdict))
+            {
+                verdict = _classifier.ClassifyStreamed(_window, [], _tally, explain: true); // the evidence, for the event
+            }
+        }
+        finally
+        {
+            FilterProxy.Classifier.Normalisation.TextNormaliser.Return(fresh);
         }
 
+        int windowStart = Math.Max(0, Math.Min(_judged, end - ContextChars));
+        ReadOnlySpan<char> window = _text.AsSpan(windowStart, end - windowStart); // the text as it came, for the event
         _judged = end;
         bool wasPending = _decision.Pending;
         _stop = _decision.Next(verdict, TextChars - (_length - end));
