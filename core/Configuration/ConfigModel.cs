@@ -69,6 +69,8 @@ public sealed class AlertsConfig
     public int? RepeatMinutes { get; set; }
     public int? ThrottleMinutes { get; set; }
     public string? CircumventionSeverity { get; set; }
+    public List<string>? HelpServiceVisitProfiles { get; set; }
+    public string? HelpServiceVisitSeverity { get; set; }
     public List<WebhookConfig?>? Webhooks { get; set; }
     public EmailConfig? Email { get; set; }
 }

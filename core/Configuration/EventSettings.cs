@@ -53,6 +53,9 @@ public sealed record AlertSettings
     /// <summary>Further matches of the same rule for the same person within this time fold into the open alert instead of a new one.</summary>
     public TimeSpan Throttle { get; init; } = TimeSpan.FromMinutes(15);
     public AlertSeverity Circumvention { get; init; } = AlertSeverity.Medium;
+    /// <summary>A pupil on these profiles reaching a crisis help service raises a gentle alert of <see cref="HelpServiceVisitSeverity"/> (none: empty).</summary>
+    public IReadOnlySet<string> HelpServiceVisitProfiles { get; init; } = new HashSet<string>(["nursery-ks1", "ks2", "secondary"], StringComparer.OrdinalIgnoreCase);
+    public AlertSeverity HelpServiceVisitSeverity { get; init; } = AlertSeverity.Low;
     public IReadOnlyList<WebhookSettings> Webhooks { get; init; } = [];
     public EmailSettings? Email { get; init; }
 }

@@ -145,6 +145,10 @@ public static partial class PolicyCompiler
             RepeatWindow = TimeSpan.FromMinutes(Positive(c.RepeatMinutes, (int)defaults.RepeatWindow.TotalMinutes, "repeatMinutes", 24 * 60)),
             Throttle = TimeSpan.FromMinutes(Positive(c.ThrottleMinutes, (int)defaults.Throttle.TotalMinutes, "throttleMinutes", 24 * 60)),
             Circumvention = ParseEnum(c.CircumventionSeverity, defaults.Circumvention, "events.alerts.circumventionSeverity", e),
+            HelpServiceVisitProfiles = c.HelpServiceVisitProfiles is { } visitProfiles
+                ? new HashSet<string>(visitProfiles.Where(static p => !string.IsNullOrWhiteSpace(p)), StringComparer.OrdinalIgnoreCase)
+                : defaults.HelpServiceVisitProfiles,
+            HelpServiceVisitSeverity = ParseEnum(c.HelpServiceVisitSeverity, defaults.HelpServiceVisitSeverity, "events.alerts.helpServiceVisitSeverity", e),
             Webhooks = webhooks,
             Email = email,
         };

@@ -33,6 +33,9 @@ public sealed class HelpServices
 
     public static HelpServices Default { get; } = new([]);
 
+    /// <summary>The note on an HTTP event for a visit to a help service (the alert engine's gentle "visited a crisis help service").</summary>
+    public const string VisitNote = "help service";
+
     public IReadOnlyCollection<string> Names => _names;
 
     /// <summary>The host, or a domain it is under, is a help service.</summary>

@@ -3,6 +3,7 @@ using FilterProxy.Core;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Events;
+using FilterProxy.Core.Policy;
 using FilterProxy.Events.Keywords;
 using FilterProxy.Events.Pipeline;
 
@@ -29,6 +30,7 @@ public sealed record AlertChange(Alert Alert, AlertChangeKind Kind);
 /// <item>a search term the classifier scored at or above <see cref="AlertSettings.SearchRiskMin"/>,</item>
 /// <item>a monitored keyword in a search term, URL or page explanation,</item>
 /// <item>a circumvention attempt (VPN, proxy, DNS over HTTPS),</item>
+/// <item>a pupil reaching a crisis help service (gentle: <see cref="AlertSettings.HelpServiceVisitSeverity"/>, for <see cref="AlertSettings.HelpServiceVisitProfiles"/>),</item>
 /// <item>repetition: <see cref="AlertSettings.RepeatCount"/> blocked attempts within the window, escalating one level per further run.</item>
 /// </list>
 /// Per person and rule, matches within the throttle window fold into the open alert (its count grows) instead of
@@ -106,6 +108,12 @@ public sealed class AlertEngine(Func<AlertSettings> settings, Func<KeywordMatche
         if (keyword is not null)
         {
             Raise(e, subject, $"keyword:{keyword.Theme}", keyword.Severity, $"Monitored keyword ({keyword.Theme}): \"{keyword.Phrase}\"", keyword.Theme, s);
+        }
+
+        if (e.Note is { } note && note.EndsWith(HelpServices.VisitNote, StringComparison.Ordinal) && e.Profile is { } profile && s.HelpServiceVisitProfiles.Contains(profile))
+        {
+            // Gentle: the pupil went to the right place; the DSL may want to know, and check in.
+            Raise(e, subject, "help-service-visit", s.HelpServiceVisitSeverity, $"Visited a crisis help service ({e.Host})", "help-service", s);
         }
 
         if (e.Kind == EventKind.Circumvention)

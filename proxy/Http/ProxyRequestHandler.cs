@@ -249,7 +249,8 @@ internal sealed class ProxyRequestHandler(
     private void Emit(in EventDraft d, in Decision decision, EventKind kind, string verdict, string reason, string rule, int status, CategoryScore? content, string? contentText, long bytes = 0, SearchRisk? risk = null)
     {
         FilterEvent e = HttpEvents.Create(d.Origin, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), d.Target.Host,
-            d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText);
+            d.Intercepted ? "https" : d.Target.Scheme, d.Target.Url, d.SearchTerm, content, contentText,
+            note: verdict != "block" && evaluator.Snapshot.Settings.HelpServices.Contains(d.Target.Host) ? HelpServices.VisitNote : null);
         if (d.SearchTerm is { } term)
         {
             SearchRisk scored = risk ?? searchRisk.Score(term); // scored once: before forwarding when the profile asked

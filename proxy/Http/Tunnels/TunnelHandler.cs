@@ -288,6 +288,11 @@ internal sealed partial class TunnelHandler(
     {
         metrics.Tunnel(verdict switch { "block" => "refuse", "error" => "error", _ => "splice" });
         metrics.Decision(FilterProxy.Metrics.GatewayMetrics.TunnelSource, verdict, decision);
+        if (verdict != "block" && evaluator.Snapshot.Settings.HelpServices.Contains(host))
+        {
+            note = note is null ? HelpServices.VisitNote : $"{note}; {HelpServices.VisitNote}";
+        }
+
         events.TryWrite(HttpEvents.Create(o, decision, new HttpEvents.Outcome(kind, verdict, reason, rule, status, bytes), host, "https", note: note));
     }
 }

@@ -229,6 +229,27 @@ public sealed class AlertEngineTests
         Assert.Equal(("circumvention", AlertSeverity.Medium), (Raised[0].Rule, Raised[0].Severity));
     }
 
+    [Theory]
+    [InlineData("ks2", "help service", true)]
+    [InlineData("secondary", "spliced; help service", true)]
+    [InlineData("staff", "help service", false)]   // staff are not pupils: their research raises nothing
+    [InlineData("ks2", "spliced", false)]
+    public void APupilReachingACrisisHelpService_RaisesAGentleAlert(string profile, string note, bool raised)
+    {
+        Observe(Event(verdict: "allow") with { Profile = profile, Note = note, Host = "www.childline.org.uk" });
+
+        if (raised)
+        {
+            Alert alert = Assert.Single(Raised);
+            Assert.Equal(("help-service-visit", AlertSeverity.Low), (alert.Rule, alert.Severity));
+            Assert.Contains("www.childline.org.uk", alert.Title, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(Raised);
+        }
+    }
+
     [Fact]
     public void NoSubject_RaisesNothing()
     {

@@ -224,6 +224,17 @@ public sealed class EventsEndToEndTests : IAsyncLifetime
         Assert.Contains(alerts, static a => a.GetProperty("severity").GetString() is "high" or "critical");
     }
 
+    /// <summary>A pupil reaching a crisis help service (unreachable here: the visit is what counts) raises a gentle alert.</summary>
+    [Fact]
+    public async Task APupilVisitingAHelpService_RaisesAGentleAlert()
+    {
+        await ExternalTool.RunAsync("curl", "-sS", "--max-time", "10", "-x", $"http://{_app.ProxyEndPoint}", $"http://www.childline.org.uk:{_searchPort}/");
+
+        List<JsonElement> alerts = await CliJsonAsync(static r => r.Any(static a => a.GetProperty("rule").GetString() == "help-service-visit"), "alerts", "list", "--json");
+        JsonElement alert = alerts.Single(static a => a.GetProperty("rule").GetString() == "help-service-visit");
+        Assert.Equal("low", alert.GetProperty("severity").GetString());
+    }
+
     [Fact]
     public async Task RepeatedDnsQueries_AreStoredAsAnEventAndACount_AndTheCommandLineSaysSo()
     {
