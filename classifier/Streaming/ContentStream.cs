@@ -29,8 +29,8 @@ public sealed class ContentStream : IContentStream, ITextSink
     public const int MinWindowChars = 300;
     public const int ContextChars = 1024;
 
-    /// <summary>The model's window in normalised characters (punctuation gone, it runs about a tenth shorter than the text).</summary>
-    private const int NormalisedContext = ContextChars * 7 / 8;
+    /// <summary>The model's window at most, in normalised characters.</summary>
+    private const int NormalisedContext = ContextChars;
     private const int Capacity = 4 * 1024;
 
     private readonly ContentClassifier _classifier;

@@ -29,13 +29,14 @@ internal sealed class NormalisedWindow
     public int Known { get; private set; }
 
     /// <summary>
-    /// Adds a segment (normalised text and its word counts), first dropping the oldest segments not needed to keep
-    /// about <paramref name="window"/> characters with it.
+    /// Adds a segment (normalised text and its word counts), first dropping the oldest segments that would take the
+    /// window past <paramref name="window"/> characters (a wider window dilutes a harmful paragraph in the text
+    /// around it: one 270-character paragraph in a 1,335-character window scored 0.37 where it scores 0.6 in 1,000).
     /// </summary>
     public void Add(ReadOnlySpan<char> text, int words, int known, int window)
     {
         int drop = 0;
-        while (_count > 0 && (_count == MaxSegments || _length - drop - _segments[_first].Length + text.Length >= window))
+        while (_count > 0 && (_count == MaxSegments || _length - drop + text.Length > window))
         {
             drop += _segments[_first].Length;
             _first = (_first + 1) % MaxSegments;

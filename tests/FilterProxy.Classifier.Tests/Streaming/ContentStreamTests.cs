@@ -52,6 +52,40 @@ public sealed class ContentStreamTests
         Assert.True(stream.TextChars > 1_500_000);
     }
 
+    /// <summary>
+    /// The same, read in pieces of random sizes (what a busy network gives the proxy): a run that cut the paragraph
+    /// between a small piece and a large one once missed it, when the window grew past 1,000 characters.
+    /// </summary>
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1500)]
+    [InlineData(16384)]
+    public void HarmfulParagraph_ReadInPiecesOfAnySize_IsFound(int largestPiece)
+    {
+        var page = new StringBuilder("<!doctype html><html><body>\n");
+        while (page.Length < 100_000)
+        {
+            page.Append(Revision);
+        }
+
+        page.Append(Harm).Insert(page.Length, Revision, 100);
+        byte[] body = Encoding.UTF8.GetBytes(page.ToString());
+        for (int seed = 0; seed < 24; seed++)
+        {
+            var random = new Random(seed);
+            using IContentStream stream = s_shipped.OpenStream(ContentKind.Html, "utf-8", "revision.test", s_ks2.Blocked, s_ks2.Threshold);
+            bool stopped = false;
+            for (int i = 0; i < body.Length && !stopped;)
+            {
+                int n = Math.Min(body.Length - i, random.Next(1, largestPiece + 1));
+                stopped = stream.Write(body.AsSpan(i, n)) is not null;
+                i += n;
+            }
+
+            Assert.True(stopped, $"missed with pieces up to {largestPiece} bytes, seed {seed}");
+        }
+    }
+
     [Fact]
     public void AnswerArrivingTokenByToken_IsJudgedAsSentences_AndStoppedWhereItTurns()
     {

@@ -108,10 +108,11 @@ public sealed class StreamedContentTests(ProxyFixture fx) : IClassFixture<ProxyF
         Assert.StartsWith("HTTP/1.1 200", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Content-Encoding", output[..output.IndexOf("\r\n\r\n", StringComparison.Ordinal)], StringComparison.OrdinalIgnoreCase);
         const int SafeStart = (3 * 1024 * 1024) - (64 * 1024); // the piece that holds the harmful paragraph is not sent
-        Assert.True(output.Length > SafeStart, "the safe start should have reached the client");
-        Assert.Contains("Stopped by the school's web filter", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(StreamingOrigin.EndOfPage, output, StringComparison.Ordinal);
         FilterEvent e = await fx.EventAsync(e => e.Url == url);
+        string what = $"{e.Verdict} {e.Reason} {e.Bytes} bytes: {e.Content}; the response ends {output[^Math.Min(300, output.Length)..]}";
+        Assert.True(output.Length > SafeStart, "the safe start should have reached the client; " + what);
+        Assert.True(output.Contains("Stopped by the school's web filter", StringComparison.Ordinal), what);
+        Assert.DoesNotContain(StreamingOrigin.EndOfPage, output, StringComparison.Ordinal);
         Assert.Equal("content-stream", e.Reason);
         Assert.Contains("self-harm", e.Categories);
         Assert.True(e.Bytes > SafeStart);
