@@ -8,13 +8,14 @@ namespace FilterProxy.Classifier.Streaming;
 /// One response judged as it streams. Text from the <see cref="StreamTextReader"/> gathers in a fixed window; it is
 /// judged every <see cref="SegmentChars"/> characters of new text (a long page, read in bulk), and at the end of
 /// each write once <see cref="MinJudgeChars"/> are new (an AI answer, arriving a few words at a time). Each judgment
-/// reads the new text with the phrase lists once, adding to a tally of the last 16K characters or so
-/// (<see cref="PhraseTally"/>: evidence spread over a page adds up), and the last <see cref="ContextChars"/> with the model: windows overlap by half, so a harmful
-/// paragraph cut by a segment boundary is still read whole in one of them (a 270-character paragraph in a long
-/// page was found at 48 of 48 offsets this way, against 42 with windows end to end), and a sentence that arrives
-/// token by token is judged as a sentence. The <see cref="StreamDecision"/> says when to stop. Memory is the
-/// window and the tally, however long the stream runs; a stream judged clean for megabytes is still judged —
-/// there is no "read enough" cut-off.
+/// normalises the new text once (<see cref="NormalisedWindow"/>), reads it with the phrase lists once, adding to a
+/// tally of the last 16K characters or so (<see cref="PhraseTally"/>: evidence spread over a page adds up), and reads
+/// the last <see cref="ContextChars"/> at most with the model: windows overlap by half, so a harmful paragraph cut by
+/// a segment boundary is still read whole in one of them (a 270-character paragraph in a long page was found at 48
+/// of 48 offsets this way, against 42 with windows end to end), and a sentence that arrives token by token is
+/// judged as a sentence. The <see cref="StreamDecision"/> says when to stop. Memory is the two windows and the
+/// tally, however long the stream runs; a stream judged clean for megabytes is still judged — there is no "read
+/// enough" cut-off.
 /// </summary>
 public sealed class ContentStream : IContentStream, ITextSink
 {
@@ -27,10 +28,9 @@ public sealed class ContentStream : IContentStream, ITextSink
     /// from 300 characters, with harmful recall 90.4% against 90.3%).
     /// </summary>
     public const int MinWindowChars = 300;
-    public const int ContextChars = 1024;
 
-    /// <summary>The model's window at most, in normalised characters.</summary>
-    private const int NormalisedContext = ContextChars;
+    /// <summary>The model's window at most, in normalised characters (the raw text kept for the event is as long).</summary>
+    public const int ContextChars = 1024;
     private const int Capacity = 4 * 1024;
 
     private readonly ContentClassifier _classifier;
@@ -167,7 +167,7 @@ public sealed class ContentStream : IContentStream, ITextSink
         (char[] fresh, int length, int words, int known) = _classifier.Segment(_text.AsSpan(_judged, cut));
         try
         {
-            _window.Add(fresh.AsSpan(0, length), words, known, NormalisedContext);
+            _window.Add(fresh.AsSpan(0, length), words, known, ContextChars);
             verdict = _classifier.ClassifyStreamed(_window, fresh.AsSpan(0, length), _tally, explain: false);
             if (_decision.Blocks(verdict))
             {

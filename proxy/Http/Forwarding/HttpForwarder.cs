@@ -25,8 +25,10 @@ internal readonly record struct ForwardRequest(Uri Uri, string Authority, IPEndP
 /// <summary>
 /// Forwards one client request to its origin in YARP's style: copy the request (minus hop-by-hop headers) with
 /// its body streamed, send it through the pooled <see cref="HttpMessageInvoker"/>, then copy status, headers and
-/// body back, streamed (never buffered whole). HTML, text and JSON responses pass the content check first,
-/// reading a bounded prefix only. WebSocket and other HTTP/1.1 upgrades become a two-way byte copy.
+/// body back, streamed (never buffered whole). HTML, text and JSON responses pass the content check on a bounded
+/// prefix first, and what follows it is judged as it streams; event streams and NDJSON are judged as they stream from
+/// their first byte (<see cref="StreamCheck"/>). WebSocket and other HTTP/1.1 upgrades become a two-way byte copy,
+/// WebSocket text read on the way (<see cref="WebSocketCheck"/>).
 /// Failures before anything was sent come back as a <see cref="ForwardResult"/> for the caller's error page;
 /// a failure in the middle of a body aborts the client connection, so a cut download never looks complete.
 /// </summary>
@@ -82,58 +84,68 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ContentInspector
                 return ForwardResult.Sent((int)response.StatusCode, (await CopyBodyAsync(context, body, null, null, default, "", aborted)).Bytes);
             }
 
-            string? charset = response.Content.Headers.ContentType?.CharSet;
-            string? encoding = response.Content.Headers.ContentEncoding.LastOrDefault();
-            int status = (int)response.StatusCode;
-            if (ContentInspector.StreamsFromStart(kind.Value))
-            {
-                // An AI answer or event stream: judged piece by piece as it is forwarded, never held back for a prefix.
-                using StreamCheck? check = inspector.OpenStream(kind.Value, charset, forward.Profile, forward.Host);
-                await using Stream? decoded = check is null ? body : BodyDecoding.Decode(encoding, body);
-                if (decoded is null)
-                {
-                    if (!forward.Profile.ScanFailOpen)
-                    {
-                        return ForwardResult.Blocked(null, $"the content check could not read '{encoding}' encoded content; blocked, because a filter that cannot check fails closed");
-                    }
-
-                    CopyResponseHead(context, response);
-                    return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, null, null, default, "", aborted)).Bytes, $"'{encoding}' encoded content was not checked; allowed by the profile's onScanFailure");
-                }
-
-                CopyResponseHead(context, response, streamed: check is not null);
-                return await FinishAsync(status, CopyBodyAsync(context, decoded, null, check, kind.Value, forward.Reference, aborted), check, null);
-            }
-
-            using BodyPrefix prefix = await inspector.ReadPrefixAsync(body, aborted);
-            Inspection inspection = await inspector.InspectAsync(prefix, kind.Value, charset, encoding, forward.Profile, forward.Host, aborted);
-            if (inspection.Block)
-            {
-                return ForwardResult.Blocked(inspection.Score, inspection.Summary ?? "the content check blocked it");
-            }
-
-            // A page longer than the prefix (or slower than the budget): the rest is judged as it streams.
-            using StreamCheck? rest = prefix.Ended && inspection.Whole ? null : inspector.OpenStream(kind.Value, charset, forward.Profile, forward.Host);
-            if (rest is not null && BodyDecoding.IsEncoded(encoding))
-            {
-                // Sent decoded from the first byte, so judged from the first byte too (the prefix once more: 256 KB at most).
-                await using Stream? decoded = BodyDecoding.Decode(encoding, BodyDecoding.Joined(prefix, body));
-                if (decoded is not null)
-                {
-                    CopyResponseHead(context, response, streamed: true);
-                    return await FinishAsync(status, CopyBodyAsync(context, decoded, null, rest, kind.Value, forward.Reference, aborted), rest, inspection.Summary);
-                }
-
-                // An encoding the check cannot read: the profile's onScanFailure allowed the prefix (its note says so), the rest goes as it is.
-                CopyResponseHead(context, response);
-                return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, prefix, null, default, "", aborted)).Bytes, inspection.Summary);
-            }
-
-            // The prefix was judged whole: the stream reads it as context only.
-            rest?.Write(prefix.Memory.Span, judge: false);
-            CopyResponseHead(context, response, streamed: rest is not null);
-            return await FinishAsync(status, CopyBodyAsync(context, body, prefix, rest, kind.Value, forward.Reference, aborted), rest, inspection.Summary);
+            return await JudgedAsync(context, response, body, kind.Value, forward, aborted);
         }
+    }
+
+    /// <summary>
+    /// An HTML, text, JSON, NDJSON or event-stream body, judged: event streams and NDJSON piece by piece from the
+    /// first byte; the rest on a prefix first (a block there gets the block page), then, if the body goes on past
+    /// it, piece by piece.
+    /// </summary>
+    private async Task<ForwardResult> JudgedAsync(HttpContext context, HttpResponseMessage response, Stream body, Core.Content.ContentKind kind, ForwardRequest forward, CancellationToken aborted)
+    {
+        string? charset = response.Content.Headers.ContentType?.CharSet;
+        string? encoding = response.Content.Headers.ContentEncoding.LastOrDefault();
+        int status = (int)response.StatusCode;
+        if (ContentInspector.StreamsFromStart(kind))
+        {
+            // An AI answer or event stream: judged piece by piece as it is forwarded, never held back for a prefix.
+            using StreamCheck? check = inspector.OpenStream(kind, charset, forward.Profile, forward.Host);
+            await using Stream? decoded = check is null ? body : BodyDecoding.Decode(encoding, body);
+            if (decoded is null)
+            {
+                if (!forward.Profile.ScanFailOpen)
+                {
+                    return ForwardResult.Blocked(null, $"the content check could not read '{encoding}' encoded content; blocked, because a filter that cannot check fails closed");
+                }
+
+                CopyResponseHead(context, response);
+                return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, null, null, default, "", aborted)).Bytes, $"'{encoding}' encoded content was not checked; allowed by the profile's onScanFailure");
+            }
+
+            CopyResponseHead(context, response, streamed: check is not null);
+            return await FinishAsync(status, CopyBodyAsync(context, decoded, null, check, kind, forward.Reference, aborted), check, null);
+        }
+
+        using BodyPrefix prefix = await inspector.ReadPrefixAsync(body, aborted);
+        Inspection inspection = await inspector.InspectAsync(prefix, kind, charset, encoding, forward.Profile, forward.Host, aborted);
+        if (inspection.Block)
+        {
+            return ForwardResult.Blocked(inspection.Score, inspection.Summary ?? "the content check blocked it");
+        }
+
+        // A page longer than the prefix (or slower than the budget): the rest is judged as it streams.
+        using StreamCheck? rest = prefix.Ended && inspection.Whole ? null : inspector.OpenStream(kind, charset, forward.Profile, forward.Host);
+        if (rest is not null && BodyDecoding.IsEncoded(encoding))
+        {
+            // Sent decoded from the first byte, so judged from the first byte too (the prefix once more: 256 KB at most).
+            await using Stream? decoded = BodyDecoding.Decode(encoding, BodyDecoding.Joined(prefix, body));
+            if (decoded is not null)
+            {
+                CopyResponseHead(context, response, streamed: true);
+                return await FinishAsync(status, CopyBodyAsync(context, decoded, null, rest, kind, forward.Reference, aborted), rest, inspection.Summary);
+            }
+
+            // An encoding the check cannot read: the profile's onScanFailure allowed the prefix (its note says so), the rest goes as it is.
+            CopyResponseHead(context, response);
+            return ForwardResult.Sent(status, (await CopyBodyAsync(context, body, prefix, null, default, "", aborted)).Bytes, inspection.Summary);
+        }
+
+        // The prefix was judged whole: the stream reads it as context only.
+        rest?.Write(prefix.Memory.Span, judge: false);
+        CopyResponseHead(context, response, streamed: rest is not null);
+        return await FinishAsync(status, CopyBodyAsync(context, body, prefix, rest, kind, forward.Reference, aborted), rest, inspection.Summary);
     }
 
     /// <summary>What a judged body's copy comes to: sent whole, or stopped part-way with the notice its format allows.</summary>
