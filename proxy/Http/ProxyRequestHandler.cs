@@ -166,7 +166,7 @@ internal sealed class ProxyRequestHandler(
             BlockDnsAnswers = decision.Profile.Blocked.Contains(Category.DnsOverHttps),
             Reference = reference,
             // A WebSocket to an AI chat service: each message the pupil sends is a prompt, an event of its own as it goes.
-            OnClientMessage = IsAiEndpoint(target) ? prompt => Emit(record with { SearchTerm = prompt }, decision, EventKind.Search, "allow", "websocket-message", decision.Rule.Id,
+            OnClientMessage = context.Request.Headers.Upgrade.Count > 0 && IsAiEndpoint(target) ? prompt => Emit(record with { SearchTerm = prompt }, decision, EventKind.Search, "allow", "websocket-message", decision.Rule.Id,
                 StatusCodes.Status101SwitchingProtocols, null, null) : null,
         };
         ForwardResult result = await forwarder.ForwardAsync(context, forward);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using FilterProxy.Core.Categories;
 using FilterProxy.Core.Configuration;
 using FilterProxy.Core.Content;
@@ -222,13 +221,7 @@ internal sealed class ContentInspector(IContentClassifier classifier, PolicySnap
         using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(compressed, out ArraySegment<byte> segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(compressed.ToArray(), writable: false);
-        using Stream? stream = encoding.Trim().ToLowerInvariant() switch
-        {
-            "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),
-            "deflate" => new ZLibStream(input, CompressionMode.Decompress),
-            "br" => new BrotliStream(input, CompressionMode.Decompress),
-            _ => null,
-        };
+        using Stream? stream = Forwarding.BodyDecoding.IsEncoded(encoding) ? Forwarding.BodyDecoding.Decode(encoding, input) : null;
         if (stream is null)
         {
             return -1;

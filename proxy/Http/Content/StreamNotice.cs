@@ -29,14 +29,9 @@ internal static class StreamNotice
                 + "<div role=\"alert\" id=\"filterproxy-stopped\" style=\"all:initial;display:block;margin:1em;padding:1em;border:3px solid #b00;background:#fff;color:#000;font:16px/1.4 sans-serif\">"
                 + "<strong>Stopped by the school's web filter</strong><br>" + WebUtility.HtmlEncode(message) + "</div></body></html>"),
             ContentKind.EventStream => Encoding.UTF8.GetBytes(
-                $"event: {EventName}\ndata: {JsonSerializer.Serialize(new Notice("blocked", message, reference, category), NoticeJson.Default.Notice)}\n\n"),
+                $"event: {EventName}\ndata: {{\"filterProxy\":\"blocked\",\"message\":\"{JsonEncodedText.Encode(message)}\",\"reference\":\"{JsonEncodedText.Encode(reference)}\""
+                + (category is null ? "" : $",\"category\":\"{JsonEncodedText.Encode(category)}\"") + "}\n\n"),
             _ => [],
         };
     }
-
-    internal sealed record Notice(string FilterProxy, string Message, string Reference, string? Category);
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(StreamNotice.Notice))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class NoticeJson : System.Text.Json.Serialization.JsonSerializerContext;

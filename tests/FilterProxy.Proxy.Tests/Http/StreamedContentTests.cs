@@ -40,6 +40,9 @@ public sealed class StreamedContentTests(ProxyFixture fx) : IClassFixture<ProxyF
         Assert.True(e.Bytes > 0);
         Assert.Contains("bytes had reached the client", e.Content, StringComparison.Ordinal);
         Assert.Contains($"quote reference {e.Id}", output, StringComparison.Ordinal);
+        string notice = Regex.Match(output, "event: filterproxy-blocked\r?\ndata: (.*)").Groups[1].Value;
+        using JsonDocument json = JsonDocument.Parse(notice); // the notice is JSON a chat app can read
+        Assert.Equal((e.Id, "Self-harm and suicide"), (json.RootElement.GetProperty("reference").GetString(), json.RootElement.GetProperty("category").GetString()));
     }
 
     [Fact]
